@@ -1,0 +1,31 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { exchange, parseResponse } from "./client.ts";
+import type { RunningStage } from "./stage.ts";
+
+/**
+ * Stages 05 and 06 answer the same requests the same way: `GET / HTTP/1.1`
+ * gets hello.html, anything else 404.html. One table, run against both.
+ */
+const ROUTES = [
+  { request: "GET / HTTP/1.1", status: "HTTP/1.1 200 OK", page: "hello.html" },
+  { request: "GET /nope HTTP/1.1", status: "HTTP/1.1 404 NOT FOUND", page: "404.html" },
+  { request: "POST / HTTP/1.1", status: "HTTP/1.1 404 NOT FOUND", page: "404.html" },
+  { request: "GET / HTTP/1.0", status: "HTTP/1.1 404 NOT FOUND", page: "404.html" },
+  { request: "get / HTTP/1.1", status: "HTTP/1.1 404 NOT FOUND", page: "404.html" },
+] as const;
+
+export function describeRouting(stage: () => RunningStage, stageDir: string): void {
+  describe("answers by the request line", () => {
+    it.each(ROUTES)("$request → $status with $page", async ({ request, status, page }) => {
+      const port = stage().port;
+      const reply = await exchange(port, `${request}\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      const response = parseResponse(reply.bytes);
+      const expected = readFileSync(join(stageDir, page));
+      expect(response.statusLine).toBe(status);
+      expect(response.body.equals(expected)).toBe(true);
+      expect(response.headers.get("content-length")).toBe(String(expected.length));
+    });
+  });
+}
