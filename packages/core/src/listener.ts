@@ -1,0 +1,123 @@
+import { createServer, type Server, type Socket } from "node:net";
+import { addressFromEnv, urlOf, type Address } from "./config.ts";
+import { StartupError, exitWithError, firstLine } from "./fatal.ts";
+import { log } from "./log.ts";
+import { TcpStream, type StreamOptions } from "./stream.ts";
+
+export interface BindOptions extends StreamOptions {
+  /** Where to listen; by default `HOST` and `PORT` from the environment, else 127.0.0.1:7878. */
+  readonly address?: Address;
+}
+
+const BIND_ERRORS: Readonly<Record<string, (a: Address) => string>> = {
+  EADDRINUSE: (a) =>
+    `${a.host}:${a.port} is already in use (is another stage still running?); stop it, or pick another port with PORT=…`,
+  EACCES: (a) => `no permission to listen on ${a.host}:${a.port}; ports below 1024 need privileges, pick another with PORT=…`,
+  EADDRNOTAVAIL: (a) => `${a.host} is not an address of this machine; set HOST to one that is, such as 127.0.0.1`,
+  ENOTFOUND: (a) => `the host name ${a.host} could not be resolved; set HOST to an address such as 127.0.0.1`,
+  EAI_AGAIN: (a) => `the host name ${a.host} could not be resolved; set HOST to an address such as 127.0.0.1`,
+};
+
+/**
+ * A listening TCP socket, like Rust's `TcpListener`: `bind` it, then iterate
+ * over `incoming()` connections.
+ */
+export class TcpListener {
+  /** The address actually bound (with the real port when `PORT=0`). */
+  readonly address: Address;
+  /** `http://host:port`, the URL a person can open. */
+  readonly url: string;
+  readonly #server: Server;
+  readonly #options: StreamOptions;
+  readonly #accepted: TcpStream[] = [];
+  #wake: (() => void) | undefined;
+  #closed = false;
+
+  /** Wrap a node:net server that is already listening (made with `allowHalfOpen: true`). */
+  constructor(server: Server, options: StreamOptions = {}) {
+    const bound = server.address();
+    if (!bound || typeof bound !== "object") throw new Error("the server is not listening on a TCP port");
+    this.#server = server;
+    this.address = { host: bound.address, port: bound.port };
+    this.url = urlOf(this.address);
+    this.#options = options;
+    server.on("connection", (socket: Socket) => {
+      // Wrapped at once, so that its error handler and head timer are in
+      // place even while it waits for the loop to take it.
+      this.#accepted.push(new TcpStream(socket, this.#options));
+      this.#notify();
+    });
+    // After listening, an 'error' is a failed accept (say, out of file
+    // descriptors): report it and keep listening.
+    server.on("error", (error) => log(`accepting a connection failed: ${firstLine(error)}; still listening`));
+    server.on("close", () => {
+      this.#closed = true;
+      this.#notify();
+    });
+  }
+
+  /**
+   * Bind and print the URL on one line, like `TcpListener::bind(…).unwrap()`,
+   * except that a bad setting or a taken port prints one clear line on stderr
+   * and exits with code 1 instead of panicking.
+   */
+  static async bind(options: BindOptions = {}): Promise<TcpListener> {
+    try {
+      const listener = await TcpListener.listen(options);
+      console.log(`Listening on ${listener.url}`);
+      return listener;
+    } catch (error) {
+      if (error instanceof StartupError) exitWithError(error.message);
+      throw error;
+    }
+  }
+
+  /** Bind without printing; a bad setting or a failure to bind throws a StartupError. */
+  static listen(options: BindOptions = {}): Promise<TcpListener> {
+    const wanted = options.address ?? addressFromEnv();
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    return new Promise((resolve, reject) => {
+      const failed = (error: NodeJS.ErrnoException): void => {
+        const explain = BIND_ERRORS[error.code ?? ""];
+        reject(new StartupError(explain ? explain(wanted) : `cannot listen on ${wanted.host}:${wanted.port}: ${firstLine(error)}`));
+      };
+      server.once("error", failed);
+      server.listen(wanted.port, wanted.host, () => {
+        server.off("error", failed);
+        resolve(new TcpListener(server, options));
+      });
+    });
+  }
+
+  /**
+   * The accepted connections, one at a time, like `listener.incoming()`.
+   * The iteration ends when the listener is closed.
+   */
+  async *incoming(): AsyncGenerator<TcpStream, void, undefined> {
+    for (;;) {
+      const stream = this.#accepted.shift();
+      if (stream) {
+        yield stream;
+        continue;
+      }
+      if (this.#closed) return;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+  }
+
+  /** Stop accepting; connections already accepted are not touched. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.#server.listening) return resolve();
+      this.#server.close(() => resolve());
+    });
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}

@@ -1,0 +1,220 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { connect, exchange, parseResponse, readToClose } from "testkit";
+import { limits, type Request } from "../src/index.ts";
+import { echoRequest, startServer, type TestServer } from "./server.ts";
+
+const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+const logged = (): string => stderr.mock.calls.map(([text]) => String(text)).join("");
+afterEach(() => stderr.mockClear());
+afterAll(() => stderr.mockRestore());
+
+describe("readRequest", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(echoRequest, { headTimeoutMs: 300 });
+  });
+  afterAll(() => server.close());
+
+  const send = async (raw: string | Buffer) => parseResponse((await exchange(server.port, raw)).bytes);
+  const request = async (raw: string | Buffer): Promise<Request> => {
+    const response = await send(raw);
+    expect(response.statusLine).toBe("HTTP/1.1 200 OK");
+    return JSON.parse(response.body.toString("utf8")) as Request;
+  };
+  const status = async (raw: string | Buffer): Promise<string> => (await send(raw)).statusLine;
+
+  it("parses the request line and the fields", async () => {
+    const got = await request("GET /x HTTP/1.1\r\nHost: example\r\nAccept:  */* \r\n\r\n");
+    expect(got).toEqual({
+      line: "GET /x HTTP/1.1",
+      method: "GET",
+      target: "/x",
+      version: "HTTP/1.1",
+      headers: [
+        ["Host", "example"],
+        ["Accept", "*/*"],
+      ],
+    });
+  });
+
+  it("accepts bare LF line endings and skips empty lines before the request line", async () => {
+    const got = await request("\r\n\nGET / HTTP/1.1\nHost: a\n\n");
+    expect(got.line).toBe("GET / HTTP/1.1");
+    expect(got.headers).toEqual([["Host", "a"]]);
+  });
+
+  it("accepts a request line of exactly the limit, and answers 414 one byte over", async () => {
+    const target = (length: number) => `/${"a".repeat(length - "GET / HTTP/1.1".length)}`;
+    const atLimit = `GET ${target(limits.MAX_REQUEST_LINE_BYTES)} HTTP/1.1`;
+    expect(Buffer.byteLength(atLimit)).toBe(limits.MAX_REQUEST_LINE_BYTES);
+    expect((await request(`${atLimit}\r\n\r\n`)).line).toBe(atLimit);
+    const over = `GET ${target(limits.MAX_REQUEST_LINE_BYTES + 1)} HTTP/1.1`;
+    expect(await status(`${over}\r\n\r\n`)).toBe("HTTP/1.1 414 URI Too Long");
+    expect(logged()).toMatch(/: 414: the request line is over 8192 bytes\n/);
+  });
+
+  it("answers 431 to a head over the size limit", async () => {
+    const field = `X-Filler: ${"f".repeat(1000)}\r\n`;
+    const fields = field.repeat(Math.ceil(limits.MAX_HEAD_BYTES / field.length));
+    expect(await status(`GET / HTTP/1.1\r\n${fields}\r\n`)).toBe("HTTP/1.1 431 Request Header Fields Too Large");
+  });
+
+  it("accepts the maximum number of fields and answers 431 to one more", async () => {
+    const fields = (n: number) => Array.from({ length: n }, (_, i) => `X-${i}: ${i}\r\n`).join("");
+    const got = await request(`GET / HTTP/1.1\r\n${fields(limits.MAX_HEADER_FIELDS)}\r\n`);
+    expect(got.headers).toHaveLength(limits.MAX_HEADER_FIELDS);
+    expect(await status(`GET / HTTP/1.1\r\n${fields(limits.MAX_HEADER_FIELDS + 1)}\r\n`)).toBe(
+      "HTTP/1.1 431 Request Header Fields Too Large",
+    );
+  });
+
+  it("answers 408 to a client that sends nothing, and to one that stops halfway", async () => {
+    const silent = await connect(server.port);
+    const halfway = await connect(server.port);
+    halfway.write("GET / HTTP/1.1\r\nHost: a\r\n");
+    const [a, b] = await Promise.all([readToClose(silent), readToClose(halfway)]);
+    expect(parseResponse(a.bytes).statusLine).toBe("HTTP/1.1 408 Request Timeout");
+    expect(parseResponse(b.bytes).statusLine).toBe("HTTP/1.1 408 Request Timeout");
+  });
+
+  it.each([
+    ["a bare CR in the request line", "GET /\r HTTP/1.1\r\n\r\n"],
+    ["a NUL in a field", "GET / HTTP/1.1\r\nX: a\0b\r\n\r\n"],
+    ["a control byte in a field", "GET / HTTP/1.1\r\nX: a\x01b\r\n\r\n"],
+    ["a malformed request line", "GET /\r\n\r\n"],
+    ["a request target that is not ASCII", Buffer.from("GET /caf\xe9 HTTP/1.1\r\n\r\n", "latin1")],
+    ["a field line without a colon", "GET / HTTP/1.1\r\nHost\r\n\r\n"],
+    ["a space before the colon", "GET / HTTP/1.1\r\nHost : a\r\n\r\n"],
+    ["a folded field line", "GET / HTTP/1.1\r\nX: a\r\n b\r\n\r\n"],
+    ["a Content-Length that is not a number", "POST / HTTP/1.1\r\nContent-Length: ten\r\n\r\n"],
+    ["a negative Content-Length", "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"],
+    ["an overflowing Content-Length", "POST / HTTP/1.1\r\nContent-Length: 18446744073709551616\r\n\r\n"],
+    ["conflicting Content-Lengths", "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"],
+    ["Content-Length with Transfer-Encoding", "POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"],
+  ])("answers 400 to %s", async (_, raw) => {
+    const response = await send(raw);
+    expect(response.statusLine).toBe("HTTP/1.1 400 Bad Request");
+    expect(response.body.toString("utf8")).toMatch(/^400 Bad Request: .+\n$/);
+    expect(response.headers.get("content-length")).toBe(String(response.body.length));
+  });
+
+  it("survives a client that resets while the head is being read", async () => {
+    const socket = await connect(server.port);
+    socket.write("GET / HTTP/1.1\r\nHost:");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    socket.resetAndDestroy();
+    expect((await request("GET / HTTP/1.1\r\n\r\n")).line).toBe("GET / HTTP/1.1");
+  });
+});
+
+describe("lines", () => {
+  let server: TestServer;
+  const seen: string[][] = [];
+  beforeAll(async () => {
+    server = await startServer(async (stream) => {
+      const lines: string[] = [];
+      for await (const line of stream.lines()) lines.push(line);
+      seen.push(lines);
+      await stream.writeAll(JSON.stringify(lines));
+    });
+  });
+  afterAll(() => server.close());
+
+  const linesOf = async (raw: string | Buffer, end = false): Promise<string[]> => {
+    const socket = await connect(server.port);
+    const reply = readToClose(socket);
+    if (end) socket.end(raw);
+    else socket.write(raw);
+    return JSON.parse((await reply).bytes.toString("utf8")) as string[];
+  };
+
+  it("gives the head's lines up to and including the empty line, with either ending", async () => {
+    expect(await linesOf("GET / HTTP/1.1\r\nA: 1\nB: 2\r\n\r\nbody\r\n")).toEqual(["GET / HTTP/1.1", "A: 1", "B: 2", ""]);
+  });
+
+  it("decodes bytes that are not UTF-8 as U+FFFD instead of failing", async () => {
+    const raw = Buffer.concat([Buffer.from("caf"), Buffer.from([0xe9]), Buffer.from(" \xff\r\n\r\n", "latin1")]);
+    expect(await linesOf(raw)).toEqual(["caf\uFFFD \uFFFD", ""]);
+  });
+
+  it("gives a last unterminated line when the client closes its side", async () => {
+    expect(await linesOf("GET / HTTP/1.1\r\nHost: a", true)).toEqual(["GET / HTTP/1.1", "Host: a"]);
+  });
+
+  it("closes without a reply when the head grows over the limit", async () => {
+    const reply = await exchange(server.port, `${"h".repeat(limits.MAX_HEAD_BYTES + 10)}\r\n`);
+    expect(reply.bytes.length).toBe(0);
+    expect(logged()).toMatch(/: the request head is over 16384 bytes; closing\n/);
+  });
+});
+
+describe("close", () => {
+  it("delivers the response and closes cleanly when a body we did not read is still waiting", async () => {
+    const server = await startServer(async (stream) => {
+      if (!(await stream.readRequest())) return;
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the body arrives meanwhile, unread
+      await stream.writeAll("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    });
+    try {
+      const socket = await connect(server.port);
+      const reply = readToClose(socket);
+      socket.write(`POST / HTTP/1.1\r\nContent-Length: ${200 * 1024}\r\n\r\n`);
+      socket.write(Buffer.alloc(200 * 1024, "x"));
+      const { bytes, ending } = await reply;
+      expect(bytes.toString()).toBe("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      expect(ending).toBe("end");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("serve", () => {
+  it("answers 500 and keeps serving when the handler throws", async () => {
+    let calls = 0;
+    const server = await startServer(async (stream) => {
+      calls++;
+      if (calls === 1) throw new Error("bug in the stage\nsecond line");
+      await stream.writeAll("HTTP/1.1 200 OK\r\n\r\n");
+    });
+    try {
+      const first = parseResponse((await exchange(server.port, "GET / HTTP/1.1\r\n\r\n")).bytes);
+      expect(first.statusLine).toBe("HTTP/1.1 500 Internal Server Error");
+      expect(logged()).toMatch(/^127\.0\.0\.1:\d+: the handler failed: bug in the stage\n$/m);
+      expect(logged()).not.toContain("second line");
+      const second = await exchange(server.port, "GET / HTTP/1.1\r\n\r\n");
+      expect(second.bytes.toString()).toBe("HTTP/1.1 200 OK\r\n\r\n");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("resolves writeAll once the bytes are out, and drops writes to a client that is gone", async () => {
+    const results: string[] = [];
+    let gone: () => void = () => {};
+    const clientGone = new Promise<void>((resolve) => (gone = resolve));
+    const server = await startServer(async (stream) => {
+      await stream.writeAll(Buffer.alloc(64 * 1024, "z"));
+      results.push("written");
+      await clientGone;
+      for (let i = 0; i < 5; i++) await stream.writeAll(Buffer.alloc(64 * 1024, "z"));
+      results.push("no throw");
+    });
+    try {
+      const socket = await connect(server.port);
+      let received = 0;
+      await new Promise<void>((resolve) =>
+        socket.on("data", (chunk: Buffer) => {
+          received += chunk.length;
+          if (received === 64 * 1024) resolve();
+        }),
+      );
+      socket.resetAndDestroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      gone();
+      await vi.waitFor(() => expect(results).toEqual(["written", "no throw"]));
+    } finally {
+      await server.close();
+    }
+  });
+});
