@@ -1,0 +1,10 @@
+// Listening to the TCP connection — listing 20-1 (21-1 in the 2024 edition).
+import { TcpListener } from "core";
+
+const listener = await TcpListener.bind();
+
+// `using` closes each connection at the end of its turn of the loop, as Rust
+// drops the `TcpStream`: the client sees the connection end, with no reply.
+for await (using stream of listener.incoming()) {
+  console.log("Connection established!");
+}

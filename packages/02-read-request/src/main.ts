@@ -1,0 +1,17 @@
+// Reading the request — listing 20-2 (21-2 in the 2024 edition).
+import { TcpListener, serve, type TcpStream } from "core";
+
+const listener = await TcpListener.bind();
+
+for await (const stream of listener.incoming()) {
+  serve(stream, handleConnection);
+}
+
+async function handleConnection(stream: TcpStream): Promise<void> {
+  const httpRequest: string[] = [];
+  for await (const line of stream.lines()) {
+    if (line === "") break; // the empty line ends the request head
+    httpRequest.push(line);
+  }
+  console.log(`Request: ${JSON.stringify(httpRequest, null, 4)}`);
+}

@@ -1,0 +1,21 @@
+// Returning real HTML — listings 20-4 and 20-5 (21-4 and 21-5 in the 2024 edition).
+import { readFile } from "node:fs/promises";
+import { TcpListener, serve, type TcpStream } from "core";
+
+const listener = await TcpListener.bind();
+
+for await (const stream of listener.incoming()) {
+  serve(stream, handleConnection);
+}
+
+async function handleConnection(stream: TcpStream): Promise<void> {
+  const request = await stream.readRequest();
+  if (!request) return; // core has already answered a bad request
+
+  const status = "HTTP/1.1 200 OK";
+  const contents = await readFile(new URL("../hello.html", import.meta.url), "utf8");
+  // Content-Length counts bytes; contents.length would count UTF-16 code units.
+  const length = Buffer.byteLength(contents);
+  const response = `${status}\r\nContent-Length: ${length}\r\n\r\n${contents}`;
+  await stream.writeAll(response);
+}

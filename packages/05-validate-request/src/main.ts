@@ -1,0 +1,29 @@
+// Validating the request and selectively responding — listings 20-6, 20-7
+// and 20-8 (21-6 to 21-8 in the 2024 edition).
+import { readFile } from "node:fs/promises";
+import { TcpListener, serve, type TcpStream } from "core";
+
+const listener = await TcpListener.bind();
+
+for await (const stream of listener.incoming()) {
+  serve(stream, handleConnection);
+}
+
+async function handleConnection(stream: TcpStream): Promise<void> {
+  const request = await stream.readRequest();
+  if (!request) return; // core has already answered a bad request
+
+  if (request.line === "GET / HTTP/1.1") {
+    const status = "HTTP/1.1 200 OK";
+    const contents = await readFile(new URL("../hello.html", import.meta.url), "utf8");
+    const length = Buffer.byteLength(contents);
+    const response = `${status}\r\nContent-Length: ${length}\r\n\r\n${contents}`;
+    await stream.writeAll(response);
+  } else {
+    const status = "HTTP/1.1 404 NOT FOUND";
+    const contents = await readFile(new URL("../404.html", import.meta.url), "utf8");
+    const length = Buffer.byteLength(contents);
+    const response = `${status}\r\nContent-Length: ${length}\r\n\r\n${contents}`;
+    await stream.writeAll(response);
+  }
+}
