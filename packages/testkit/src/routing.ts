@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { exchange, parseResponse } from "./client.ts";
-import type { RunningStage } from "./stage.ts";
+import { exchange, get, parseResponse } from "./client.ts";
+import { describeRobustness } from "./robustness.ts";
+import { stageDirOf, useStage, type RunningStage } from "./stage.ts";
 
 /**
  * Stages 05 and 06 answer the same requests the same way: `GET / HTTP/1.1`
@@ -27,5 +28,20 @@ export function describeRouting(stage: () => RunningStage, stageDir: string): vo
       expect(response.body.equals(expected)).toBe(true);
       expect(response.headers.get("content-length")).toBe(String(expected.length));
     });
+  });
+}
+
+/**
+ * The whole test of a stage that answers by the request line (05, 06): the
+ * routing table and the robustness checks, against the stage of this test file.
+ */
+export function describeRoutingStage(testFileUrl: string): void {
+  const stage = useStage(testFileUrl);
+  describeRouting(stage, stageDirOf(testFileUrl));
+  describeRobustness(stage, {
+    refusal: "answers",
+    probe: async (running) => {
+      expect((await get(running.port, "/")).statusLine).toBe("HTTP/1.1 200 OK");
+    },
   });
 }
