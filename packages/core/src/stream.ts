@@ -175,6 +175,11 @@ export class TcpStream {
     this.#reader?.stop("closed");
     const socket = this.#socket;
     if (socket.destroyed) return;
+    if (socket.readableEnded) {
+      // The client has closed its side already: send what is left, then go.
+      socket.destroySoon();
+      return;
+    }
     const linger = setTimeout(() => socket.destroy(), LINGER_MS);
     linger.unref();
     socket.once("close", () => clearTimeout(linger));

@@ -98,6 +98,15 @@ describe("readRequest", () => {
     expect(response.headers.get("content-length")).toBe(String(response.body.length));
   });
 
+  it("still answers a client that closes its sending side right after the request", async () => {
+    const socket = await connect(server.port);
+    const reply = readToClose(socket);
+    socket.end("GET /half HTTP/1.1\r\nHost: a\r\n\r\n");
+    const response = parseResponse((await reply).bytes);
+    expect(response.statusLine).toBe("HTTP/1.1 200 OK");
+    expect((JSON.parse(response.body.toString()) as Request).target).toBe("/half");
+  });
+
   it("survives a client that resets while the head is being read", async () => {
     const socket = await connect(server.port);
     socket.write("GET / HTTP/1.1\r\nHost:");
