@@ -17,6 +17,8 @@ import { log } from "./log.ts";
 export interface StreamOptions {
   /** How long the client has, from connecting, to send a whole request head. */
   readonly headTimeoutMs?: number;
+  /** How long a connection may go without any traffic before it is dropped. */
+  readonly idleTimeoutMs?: number;
 }
 
 /** The client closed its side, or the connection failed, before a whole head arrived. */
@@ -49,8 +51,9 @@ export class TcpStream {
       const code = error.code ?? "";
       log(`${this.peer}: ${HANGUPS.has(code) ? "the client hung up" : firstLine(error)} (${code || error.name})`);
     });
-    socket.setTimeout(IDLE_TIMEOUT_MS, () => {
-      log(`${this.peer}: no traffic for ${IDLE_TIMEOUT_MS / 1000} s; dropping the connection`);
+    const idleTimeoutMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    socket.setTimeout(idleTimeoutMs, () => {
+      log(`${this.peer}: no traffic for ${idleTimeoutMs / 1000} s; dropping the connection`);
       socket.destroy();
     });
     this.#headTimer = setTimeout(() => this.#lines().stop("timeout"), this.#headTimeoutMs);

@@ -178,6 +178,33 @@ describe("close", () => {
   });
 });
 
+describe("a client that stops reading", () => {
+  it("is dropped after the idle timeout, and writeAll still resolves", async () => {
+    let finished = false;
+    const server = await startServer(
+      async (stream) => {
+        if (!(await stream.readRequest())) return;
+        await stream.writeAll(Buffer.alloc(32 * 1024 * 1024, "r")); // far more than the socket buffers hold
+        finished = true;
+      },
+      { idleTimeoutMs: 300 },
+    );
+    try {
+      const socket = await connect(server.port);
+      socket.pause(); // read nothing
+      const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+      socket.on("error", () => {});
+      socket.write("GET / HTTP/1.1\r\n\r\n");
+      await vi.waitFor(() => expect(finished).toBe(true), { timeout: 5_000 });
+      expect(logged()).toMatch(/: no traffic for 0\.3 s; dropping the connection\n/);
+      socket.resume();
+      await closed;
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("serve", () => {
   it("answers 500 and keeps serving when the handler throws", async () => {
     let calls = 0;
