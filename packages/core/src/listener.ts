@@ -9,13 +9,16 @@ export interface BindOptions extends StreamOptions {
   readonly address?: Address;
 }
 
+const unresolved = (a: Address): string =>
+  `the host name ${a.host} could not be resolved; set HOST to an address such as 127.0.0.1`;
+
 const BIND_ERRORS: Readonly<Record<string, (a: Address) => string>> = {
   EADDRINUSE: (a) =>
     `${a.host}:${a.port} is already in use (is another stage still running?); stop it, or pick another port with PORT=…`,
   EACCES: (a) => `no permission to listen on ${a.host}:${a.port}; ports below 1024 need privileges, pick another with PORT=…`,
   EADDRNOTAVAIL: (a) => `${a.host} is not an address of this machine; set HOST to one that is, such as 127.0.0.1`,
-  ENOTFOUND: (a) => `the host name ${a.host} could not be resolved; set HOST to an address such as 127.0.0.1`,
-  EAI_AGAIN: (a) => `the host name ${a.host} could not be resolved; set HOST to an address such as 127.0.0.1`,
+  ENOTFOUND: unresolved,
+  EAI_AGAIN: unresolved,
 };
 
 /**

@@ -118,12 +118,10 @@ describe("readRequest", () => {
 
 describe("lines", () => {
   let server: TestServer;
-  const seen: string[][] = [];
   beforeAll(async () => {
     server = await startServer(async (stream) => {
       const lines: string[] = [];
       for await (const line of stream.lines()) lines.push(line);
-      seen.push(lines);
       await stream.writeAll(JSON.stringify(lines));
     });
   });
