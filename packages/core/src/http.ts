@@ -28,6 +28,7 @@ const REASONS: Readonly<Record<number, string>> = {
   414: "URI Too Long",
   431: "Request Header Fields Too Large",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 /** A complete response that closes the connection, with a one-line plain-text body. */

@@ -2,6 +2,11 @@
 export { addressFromEnv, intSetting, urlOf, DEFAULT_ADDRESS, type Address, type Env } from "./config.ts";
 export { StartupError, exitWithError, firstLine } from "./fatal.ts";
 export { HttpError, errorResponse, type Request } from "./http.ts";
+export { take } from "./iter.ts";
 export * as limits from "./limits.ts";
 export { TcpListener, type BindOptions } from "./listener.ts";
-export { TcpStream, serve, type StreamOptions } from "./stream.ts";
+export { log } from "./log.ts";
+export { connectionLimit, poolSize, sleepMs } from "./settings.ts";
+export { shutdownSignal } from "./shutdown.ts";
+export { TcpStream, serve, type MovedConnection, type StreamOptions, type ThreadPort } from "./stream.ts";
+export * as thread from "./thread.ts";

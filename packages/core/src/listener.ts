@@ -1,12 +1,15 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { addressFromEnv, urlOf, type Address } from "./config.ts";
 import { StartupError, exitWithError, firstLine } from "./fatal.ts";
+import { errorResponse } from "./http.ts";
 import { log } from "./log.ts";
 import { TcpStream, type StreamOptions } from "./stream.ts";
 
 export interface BindOptions extends StreamOptions {
   /** Where to listen; by default `HOST` and `PORT` from the environment, else 127.0.0.1:7878. */
   readonly address?: Address;
+  /** Close the listener when this signal aborts (see `shutdownSignal()` for SIGINT and SIGTERM). */
+  readonly signal?: AbortSignal;
 }
 
 const unresolved = (a: Address): string =>
@@ -35,6 +38,7 @@ export class TcpListener {
   readonly #accepted: TcpStream[] = [];
   #wake: (() => void) | undefined;
   #closed = false;
+  readonly #serverClosed: Promise<void>;
 
   /** Wrap a node:net server that is already listening (made with `allowHalfOpen: true`). */
   constructor(server: Server, options: StreamOptions = {}) {
@@ -48,14 +52,18 @@ export class TcpListener {
       // Wrapped at once, so that its error handler and head timer are in
       // place even while it waits for the loop to take it.
       this.#accepted.push(new TcpStream(socket, this.#options));
-      this.#notify();
+      if (this.#closed) void this.close(); // raced with close(): refuse it too
+      else this.#notify();
     });
     // After listening, an 'error' is a failed accept (say, out of file
     // descriptors): report it and keep listening.
     server.on("error", (error) => log(`accepting a connection failed: ${firstLine(error)}; still listening`));
-    server.on("close", () => {
-      this.#closed = true;
-      this.#notify();
+    this.#serverClosed = new Promise((resolve) => {
+      server.once("close", () => {
+        this.#closed = true;
+        this.#notify();
+        resolve();
+      });
     });
   }
 
@@ -87,7 +95,11 @@ export class TcpListener {
       server.once("error", failed);
       server.listen(wanted.port, wanted.host, () => {
         server.off("error", failed);
-        resolve(new TcpListener(server, options));
+        const listener = new TcpListener(server, options);
+        const signal = options.signal;
+        if (signal?.aborted) void listener.close();
+        else signal?.addEventListener("abort", () => void listener.close(), { once: true });
+        resolve(listener);
       });
     });
   }
@@ -98,24 +110,42 @@ export class TcpListener {
    */
   async *incoming(): AsyncGenerator<TcpStream, void, undefined> {
     for (;;) {
+      if (this.#closed) return;
       const stream = this.#accepted.shift();
       if (stream) {
         yield stream;
         continue;
       }
-      if (this.#closed) return;
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
       });
     }
   }
 
-  /** Stop accepting; connections already accepted are not touched. */
+  /**
+   * Stop accepting. `incoming()` then ends. Connections that the operating
+   * system had already accepted but `incoming()` has not yet given out get
+   * a `503 Service Unavailable` rather than silence. Connections already
+   * given out are not touched; the promise resolves once every connection
+   * handled on this thread has closed (those moved to other threads no
+   * longer count).
+   */
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.#server.listening) return resolve();
-      this.#server.close(() => resolve());
-    });
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#notify();
+    }
+    for (const stream of this.#accepted.splice(0)) {
+      log(`${stream.peer}: 503: the server is shutting down`);
+      void stream.writeAll(errorResponse(503, "the server is shutting down")).then(() => stream.close());
+    }
+    if (this.#server.listening) this.#server.close();
+    return this.#serverClosed;
+  }
+
+  /** `await using listener = …` closes it at the end of the scope, like Rust's `Drop`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   #notify(): void {

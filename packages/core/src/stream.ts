@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import type { Transferable } from "node:worker_threads";
 import { firstLine } from "./fatal.ts";
 import { HttpError, checkFraming, errorResponse, parseFieldLine, parseRequestLine, type Request } from "./http.ts";
 import { LineReader } from "./line-reader.ts";
@@ -19,6 +20,16 @@ export interface StreamOptions {
   readonly headTimeoutMs?: number;
   /** How long a connection may go without any traffic before it is dropped. */
   readonly idleTimeoutMs?: number;
+}
+
+/** Something a connection can be moved to: a `Worker`, or a `MessagePort`. */
+export interface ThreadPort {
+  postMessage(message: unknown, transfer: readonly Transferable[]): void;
+}
+
+/** The message that carries a moved connection to another thread. */
+export interface MovedConnection {
+  readonly socket: Socket;
 }
 
 /** The client closed its side, or the connection failed, before a whole head arrived. */
@@ -42,22 +53,43 @@ export class TcpStream {
   #wrote = false;
   #closing = false;
 
+  readonly #idleTimeoutMs: number;
+  readonly #onError: (error: NodeJS.ErrnoException) => void;
+  #timing = false;
+
+  /**
+   * Wrap an accepted socket, or one moved here from another thread (see
+   * `moveTo`). The head and idle timeouts start when the stream is first
+   * read or written, so a connection waiting in a queue is not timed out.
+   */
   constructor(socket: Socket, options: StreamOptions = {}) {
     this.#socket = socket;
+    // Our close() shuts our side after the client has shut its own.
+    socket.allowHalfOpen = true;
     this.peer = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`;
     this.#headTimeoutMs = options.headTimeoutMs ?? HEAD_TIMEOUT_MS;
+    this.#idleTimeoutMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
     // Without an 'error' listener, a client's reset would crash the process.
-    socket.on("error", (error: NodeJS.ErrnoException) => {
+    this.#onError = (error) => {
       const code = error.code ?? "";
       log(`${this.peer}: ${HANGUPS.has(code) ? "the client hung up" : firstLine(error)} (${code || error.name})`);
-    });
-    const idleTimeoutMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
-    socket.setTimeout(idleTimeoutMs, () => {
-      log(`${this.peer}: no traffic for ${idleTimeoutMs / 1000} s; dropping the connection`);
-      socket.destroy();
-    });
-    this.#headTimer = setTimeout(() => this.#lines().stop("timeout"), this.#headTimeoutMs);
-    this.#headTimer.unref();
+    };
+    socket.on("error", this.#onError);
+  }
+
+  /**
+   * Move the connection to another thread, as Rust moves a `TcpStream` into
+   * a closure: `port.postMessage({ socket }, [socket])`. The receiving thread
+   * wraps `message.socket` in a new TcpStream. Only a connection that has
+   * not been read or written can move; afterwards this stream is empty.
+   */
+  moveTo(port: ThreadPort): void {
+    if (this.#timing || this.#closing) throw new Error("only an untouched connection can move to another thread");
+    this.#closing = true;
+    this.#socket.off("error", this.#onError);
+    const message: MovedConnection = { socket: this.#socket };
+    // A net.Socket is transferable since Node.js 24.20; the types do not list it yet.
+    port.postMessage(message, [this.#socket as unknown as Transferable]);
   }
 
   /** True once something was written, or the connection is closing. */
@@ -158,6 +190,7 @@ export class TcpStream {
   writeAll(data: string | Uint8Array): Promise<void> {
     const socket = this.#socket;
     if (this.#closing || socket.destroyed || !socket.writable) return Promise.resolve();
+    this.#startTimers();
     this.#wrote = true;
     return new Promise((resolve) => {
       socket.write(data, () => resolve());
@@ -206,8 +239,23 @@ export class TcpStream {
   }
 
   #lines(): LineReader {
-    this.#reader ??= new LineReader(this.#socket);
+    if (!this.#reader) {
+      this.#reader = new LineReader(this.#socket);
+      this.#startTimers();
+      this.#headTimer = setTimeout(() => this.#lines().stop("timeout"), this.#headTimeoutMs);
+      this.#headTimer.unref();
+    }
     return this.#reader;
+  }
+
+  #startTimers(): void {
+    if (this.#timing) return;
+    this.#timing = true;
+    const socket = this.#socket;
+    socket.setTimeout(this.#idleTimeoutMs, () => {
+      log(`${this.peer}: no traffic for ${this.#idleTimeoutMs / 1000} s; dropping the connection`);
+      socket.destroy();
+    });
   }
 
   async #headLine(max: number, status: number, tooLong: string): Promise<Buffer> {
