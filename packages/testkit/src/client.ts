@@ -73,7 +73,7 @@ export function parseResponse(bytes: Buffer): Response {
 }
 
 /** `GET path HTTP/1.1` with a Host field, as a browser would ask, parsed. */
-export async function get(port: number, path = "/"): Promise<Response> {
-  const reply = await exchange(port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+export async function get(port: number, path = "/", timeoutMs?: number): Promise<Response> {
+  const reply = await exchange(port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, timeoutMs);
   return parseResponse(reply.bytes);
 }

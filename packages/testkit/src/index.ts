@@ -2,3 +2,5 @@ export { runToExit, startStage, stageDirOf, useStage, type Finished, type Runnin
 export { connect, exchange, get, parseResponse, readToClose, type Reply, type Response } from "./client.ts";
 export { describeRobustness } from "./robustness.ts";
 export { describeRouting, describeRoutingStage } from "./routing.ts";
+export { slowAndFast, type SlowAndFast } from "./slow.ts";
+export type { Route } from "./routing.ts";

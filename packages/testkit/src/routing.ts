@@ -9,17 +9,24 @@ import { stageDirOf, useStage, type RunningStage } from "./stage.ts";
  * Stages 05 and 06 answer the same requests the same way: `GET / HTTP/1.1`
  * gets hello.html, anything else 404.html. One table, run against both.
  */
-const ROUTES = [
+export interface Route {
+  readonly request: string;
+  readonly status: string;
+  readonly page: string;
+}
+
+const ROUTES: readonly Route[] = [
   { request: "GET / HTTP/1.1", status: "HTTP/1.1 200 OK", page: "hello.html" },
   { request: "GET /nope HTTP/1.1", status: "HTTP/1.1 404 NOT FOUND", page: "404.html" },
   { request: "POST / HTTP/1.1", status: "HTTP/1.1 404 NOT FOUND", page: "404.html" },
   { request: "GET / HTTP/1.0", status: "HTTP/1.1 404 NOT FOUND", page: "404.html" },
   { request: "get / HTTP/1.1", status: "HTTP/1.1 404 NOT FOUND", page: "404.html" },
-] as const;
+];
 
-export function describeRouting(stage: () => RunningStage, stageDir: string): void {
+/** The routing table of 05 and 06, plus any `extra` routes a later stage adds. */
+export function describeRouting(stage: () => RunningStage, stageDir: string, extra: readonly Route[] = []): void {
   describe("answers by the request line", () => {
-    it.each(ROUTES)("$request → $status with $page", async ({ request, status, page }) => {
+    it.each([...extra, ...ROUTES])("$request → $status with $page", async ({ request, status, page }) => {
       const port = stage().port;
       const reply = await exchange(port, `${request}\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
       const response = parseResponse(reply.bytes);
