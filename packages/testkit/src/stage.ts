@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll } from "vitest";
 
@@ -21,6 +21,8 @@ export interface RunningStage {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Peak resident memory of the process so far, in bytes (Linux). */
   peakMemory(): number;
+  /** How many worker threads the process has right now (Linux). */
+  workerThreads(): number;
   stop(): Promise<void>;
 }
 
@@ -112,6 +114,18 @@ export async function startStage(
       const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
       if (!kb) throw new Error("no VmHWM in /proc/<pid>/status");
       return Number(kb) * 1024;
+    },
+    workerThreads: () => {
+      let count = 0;
+      for (const task of readdirSync(`/proc/${child.pid}/task`)) {
+        try {
+          // The name Node.js gives the threads of `new Worker(…)`.
+          if (readFileSync(`/proc/${child.pid}/task/${task}/comm`, "utf8").trim() === "WorkerThread") count += 1;
+        } catch {
+          // the thread ended while we were looking
+        }
+      }
+      return count;
     },
     stop: async () => {
       if (alive) child.kill("SIGTERM");
