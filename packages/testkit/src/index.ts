@@ -4,3 +4,4 @@ export { describeRobustness } from "./robustness.ts";
 export { describeRouting, describeRoutingStage } from "./routing.ts";
 export { slowAndFast, type SlowAndFast } from "./slow.ts";
 export type { Route } from "./routing.ts";
+export { describeThreadPool, type Pool, type PoolLibrary } from "./pool.ts";

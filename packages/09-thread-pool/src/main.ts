@@ -1,0 +1,14 @@
+// Creating a finite number of threads — listings 20-12 … 20-21 (21-12 … 21-21 in the 2024 edition).
+import { TcpListener, exitWithError, poolSize } from "core";
+import "./handle-connection.ts"; // loaded here too, so that a bad SLEEP_MS stops the server at start
+import { ThreadPool } from "./lib.ts";
+
+const built = ThreadPool.build(poolSize(), new URL("./handle-connection.ts", import.meta.url));
+if (!built.ok) exitWithError(built.error.message);
+const pool = built.pool;
+
+const listener = await TcpListener.bind();
+
+for await (const stream of listener.incoming()) {
+  pool.execute(stream);
+}

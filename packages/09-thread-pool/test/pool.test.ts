@@ -1,0 +1,5 @@
+// The ThreadPool on its own, in this process, with test jobs.
+import { describeThreadPool } from "testkit";
+import { PoolCreationError, ThreadPool } from "../src/lib.ts";
+
+describeThreadPool({ ThreadPool, PoolCreationError });
