@@ -1,0 +1,18 @@
+// Graceful shutdown and cleanup — listings 20-22 … 20-25 (21-22 … 21-25 in the 2024 edition).
+import { TcpListener, connectionLimit, exitWithError, poolSize, shutdownSignal, take } from "core";
+import "./handle-connection.ts"; // loaded here too, so that a bad SLEEP_MS stops the server at start
+import { ThreadPool } from "./lib.ts";
+
+const built = ThreadPool.build(poolSize(), new URL("./handle-connection.ts", import.meta.url));
+if (!built.ok) exitWithError(built.error.message);
+// Disposed at the end of this file's scope, after the listener: Rust's Drop.
+await using pool = built.pool;
+
+// Ctrl+C or SIGTERM closes the listener, which ends the loop below as well.
+await using listener = await TcpListener.bind({ signal: shutdownSignal() });
+
+for await (const stream of take(listener.incoming(), connectionLimit())) {
+  pool.execute(stream);
+}
+
+console.log("Shutting down.");

@@ -1,0 +1,9 @@
+// Stage 09's ThreadPool tests, against this stage's copy with cleanup added.
+import { describeThreadPool } from "testkit";
+import { PoolCreationError, ThreadPool } from "../src/lib.ts";
+
+describeThreadPool({
+  ThreadPool,
+  PoolCreationError,
+  dispose: (pool) => (pool as ThreadPool)[Symbol.asyncDispose](),
+});

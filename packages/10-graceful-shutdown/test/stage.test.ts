@@ -1,0 +1,101 @@
+import { connect as netConnect } from "node:net";
+import { describe, expect, it } from "vitest";
+import { connect, describeRobustness, describeRouting, get, readToClose, stageDirOf, startStage, useStage, type RunningStage } from "testkit";
+
+const dir = stageDirOf(import.meta.url);
+const SLEEP_MS = 1000;
+const fast = { SLEEP_MS: String(SLEEP_MS) };
+
+const lines = (running: RunningStage): string[] => running.stdout().split("\n");
+const jobLines = (running: RunningStage): string[] => lines(running).filter((line) => / got a job; executing\.$/.test(line));
+const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))]);
+
+/** Two `/sleep` requests, checked to come back whole: status, length and page. */
+async function twoSleeps(running: RunningStage): Promise<void> {
+  const responses = await Promise.all([get(running.port, "/sleep", 30_000), get(running.port, "/sleep", 30_000)]);
+  for (const response of responses) {
+    expect(response.statusLine).toBe("HTTP/1.1 200 OK");
+    expect(response.body.length).toBe(Number(response.headers.get("content-length")));
+    expect(response.body.toString()).toContain("Hello!");
+  }
+}
+
+/** Is anything listening on `port` on 127.0.0.1? */
+const listening = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = netConnect({ host: "127.0.0.1", port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+
+describe("as in the book: two connections, then a clean shutdown", () => {
+  it("answers both /sleep requests in full, prints the shutdown lines in the order that must hold, exits 0", async () => {
+    const running = await startStage(dir, fast);
+    await twoSleeps(running);
+    expect(await within(running.exited, 10_000, "exiting")).toEqual({ code: 0, signal: null });
+
+    const out = lines(running);
+    expect(jobLines(running)).toHaveLength(2);
+    const shuttingDown = out.indexOf("Shutting down.");
+    expect(shuttingDown).toBeGreaterThan(out.indexOf("Listening on http://127.0.0.1:" + running.port));
+    expect(out.filter((line) => line === "Shutting down.")).toHaveLength(1);
+    let previous = shuttingDown;
+    for (const id of [0, 1, 2, 3]) {
+      const shutdown = out.indexOf(`Shutting down worker ${id}`);
+      const disconnected = out.indexOf(`Worker ${id} disconnected; shutting down.`);
+      expect(shutdown).toBeGreaterThan(previous); // after "Shutting down.", and in the order 0…3
+      expect(disconnected).toBeGreaterThan(-1);
+      // The pool waits for worker `id` to exit before it goes on to the next.
+      const next = id < 3 ? out.indexOf(`Shutting down worker ${id + 1}`) : out.length;
+      expect(disconnected).toBeLessThan(next);
+      previous = shutdown;
+    }
+    expect(running.stderr()).toBe("");
+  });
+});
+
+describe("SIGINT and SIGTERM", () => {
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "on %s, the port closes at once, both /sleep requests in flight get their full 200, the process exits 0",
+    async (signal) => {
+      const running = await startStage(dir, { ...fast, TAKE: "0" });
+      const sleeps = twoSleeps(running);
+      await running.waitUntil(() => jobLines(running).length === 2);
+      process.kill(running.pid, signal);
+      await running.waitForStdout(/^Shutting down\.$/m);
+      expect(await listening(running.port)).toBe(false);
+      expect(running.running()).toBe(true); // still finishing the two requests
+      await sleeps;
+      expect(await within(running.exited, 10_000, "exiting")).toEqual({ code: 0, signal: null });
+      expect(running.stdout()).toMatch(/Shutting down worker 3\n$/);
+    },
+  );
+
+  it("a second signal exits at once, without waiting for the requests in flight", async () => {
+    const running = await startStage(dir, { SLEEP_MS: "20000", TAKE: "0" });
+    const client = await connect(running.port);
+    const reply = readToClose(client, 30_000);
+    client.write(`GET /sleep HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    await running.waitUntil(() => jobLines(running).length === 1);
+    process.kill(running.pid, "SIGTERM");
+    await running.waitForStdout(/^Shutting down\.$/m);
+    process.kill(running.pid, "SIGTERM");
+    expect(await within(running.exited, 5_000, "exiting")).toEqual({ code: 143, signal: null });
+    expect((await reply).bytes.length).toBe(0); // cut off: that is what the second signal is for
+    expect(running.stderr()).toMatch(/^SIGTERM again: exiting now$/m);
+  });
+});
+
+describe("with no limit on connections (TAKE=0)", () => {
+  const stage = useStage(import.meta.url, { ...fast, TAKE: "0" });
+  describeRouting(stage, dir, [{ request: "GET /sleep HTTP/1.1", status: "HTTP/1.1 200 OK", page: "hello.html" }]);
+  describeRobustness(stage, {
+    refusal: "answers",
+    probe: async (running) => {
+      expect((await get(running.port, "/")).statusLine).toBe("HTTP/1.1 200 OK");
+    },
+  });
+});
