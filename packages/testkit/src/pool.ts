@@ -1,27 +1,40 @@
-import { TcpListener, type TcpStream } from "core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { exchange, get, parseResponse } from "./client.ts";
 
-/** What the pool tests need of a stage's ThreadPool (09's, and 10's with its cleanup). */
-export interface Pool {
-  readonly size: number;
-  execute(stream: TcpStream): void;
+// testkit cannot depend on core (core's tests use testkit), so the stage
+// passes core's TcpListener in, and the types here say only what is used.
+
+/** The part of core's TcpListener these tests use. */
+interface Listener<Stream> {
+  readonly address: { readonly port: number };
+  incoming(): AsyncIterable<Stream>;
+  close(): Promise<void>;
 }
 
-export interface PoolLibrary {
+/** What the pool tests need of a stage's ThreadPool (09's, and 10's with its cleanup). */
+export interface Pool<Stream = never> {
+  readonly size: number;
+  execute(stream: Stream): void;
+}
+
+export interface PoolLibrary<Stream> {
+  /** core's TcpListener, which gives the connections. */
+  readonly TcpListener: {
+    listen(options: { address: { host: string; port: number } }): Promise<Listener<Stream>>;
+  };
   readonly ThreadPool: {
-    new (size: number, job: URL): Pool;
-    build(size: number, job: URL): { readonly ok: true; readonly pool: Pool } | { readonly ok: false; readonly error: Error };
+    new (size: number, job: URL): Pool<Stream>;
+    build(size: number, job: URL): { readonly ok: true; readonly pool: Pool<Stream> } | { readonly ok: false; readonly error: Error };
   };
   readonly PoolCreationError: new (...args: never[]) => Error;
   /** Stop a pool's threads after the tests, for a pool that can. */
-  readonly dispose?: (pool: Pool) => Promise<void>;
+  readonly dispose?: (pool: Pool<Stream>) => Promise<void>;
 }
 
 const JOBS = new URL("./fixtures/jobs.ts", import.meta.url);
 
 /** The unit tests of a stage's ThreadPool, run in this process with test jobs. */
-export function describeThreadPool(lib: PoolLibrary): void {
+export function describeThreadPool<Stream>(lib: PoolLibrary<Stream>): void {
   describe("ThreadPool", () => {
     it.each([0, -1, 1.5, Number.NaN])("refuses size %s with a PoolCreationError; build returns it", (size) => {
       expect(() => new lib.ThreadPool(size, JOBS)).toThrow(lib.PoolCreationError);
@@ -32,10 +45,10 @@ export function describeThreadPool(lib: PoolLibrary): void {
     });
 
     describe("with a pool of 4 and connections from a real listener", () => {
-      let listener: TcpListener;
-      let pool: Pool;
+      let listener: Listener<Stream>;
+      let pool: Pool<Stream>;
       beforeAll(async () => {
-        listener = await TcpListener.listen({ address: { host: "127.0.0.1", port: 0 } });
+        listener = await lib.TcpListener.listen({ address: { host: "127.0.0.1", port: 0 } });
         const built = lib.ThreadPool.build(4, JOBS);
         if (!built.ok) throw built.error;
         pool = built.pool;
