@@ -15,7 +15,7 @@ it("a GET / sent while /sleep is in progress is answered before /sleep", async (
 it.runIf(process.platform === "linux")("runs each connection on a thread of its own, which ends with it", async () => {
   const port = stage().port;
   const sleeping = Promise.all([get(port, "/sleep", 30_000), get(port, "/sleep", 30_000), get(port, "/sleep", 30_000)]);
-  await vi.waitFor(() => expect(stage().workerThreads()).toBe(3), { timeout: 1_500, interval: 20 });
+  await vi.waitFor(() => expect(stage().workerThreads()).toBe(3), { timeout: 10_000, interval: 20 });
   await sleeping;
   await vi.waitFor(() => expect(stage().workerThreads()).toBe(0), { timeout: 5_000, interval: 20 });
 });

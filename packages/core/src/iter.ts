@@ -1,6 +1,6 @@
 /**
  * The first `limit` items of `source`, like Rust's `.take(n)` on an
- * iterator (Node.js 20 has no async iterator helpers). The source is closed
+ * iterator (Node.js has no async iterator helpers yet). The source is closed
  * (its `return()` called) as soon as the limit is reached, before it is
  * asked for another item. `Infinity` means no limit.
  */
