@@ -1,7 +1,7 @@
 // The ThreadPool of stage 09, now with cleanup — listings 20-22 … 20-25
 // (21-22 … 21-25 in the 2024 edition): `[Symbol.asyncDispose]` is its `Drop`.
 import { Worker as Thread } from "node:worker_threads";
-import { firstLine, log, type TcpStream } from "core";
+import { errorResponse, firstLine, log, type TcpStream } from "core";
 
 /** Why a ThreadPool could not be created: the book's `PoolCreationError`. */
 export class PoolCreationError extends Error {
@@ -96,6 +96,11 @@ export class ThreadPool {
       console.log(`Shutting down worker ${worker.id}`);
       await worker.join();
     }
+    // Left only if threads could not start at all: say so rather than drop them.
+    for (const job of this.#queue.splice(0)) {
+      await job.writeAll(errorResponse(503, "no worker thread could take this connection"));
+      job.close();
+    }
   }
 
   readonly #callbacks: WorkerCallbacks = {
@@ -108,6 +113,7 @@ export class ThreadPool {
     lost: (worker) => {
       const index = this.#idle.indexOf(worker);
       if (index !== -1) this.#idle.splice(index, 1);
+      return this.#closed;
     },
   };
 }
@@ -115,7 +121,8 @@ export class ThreadPool {
 /** How a Worker tells its pool that it can take a job, or has lost its thread. */
 interface WorkerCallbacks {
   idle(worker: Worker): void;
-  lost(worker: Worker): void;
+  /** Returns true when the pool is shutting down. */
+  lost(worker: Worker): boolean;
 }
 
 /** The script every worker thread runs: the loop of the book's `Worker::new`. */
@@ -183,8 +190,14 @@ class Worker {
       this.#markExited();
       return;
     }
-    this.#pool.lost(this);
+    const shuttingDown = this.#pool.lost(this);
     const lost = this.#busy ? "; its connection is closed" : "";
+    if (shuttingDown && !this.#ready) {
+      // It never started, and the pool is closing: do not try again for ever.
+      log(`Worker ${this.id} stopped unexpectedly (exit code ${code})${lost}; not replaced during shutdown`);
+      this.#markExited();
+      return;
+    }
     log(`Worker ${this.id} stopped unexpectedly (exit code ${code})${lost}; starting a new thread`);
     this.#busy = false;
     // A thread that died before it was ready would most likely die again:
