@@ -3,6 +3,7 @@ import { TcpListener, connectionLimit, exitWithError, poolSize, shutdownSignal, 
 import "./handle-connection.ts"; // loaded here too, so that a bad SLEEP_MS stops the server at start
 import { ThreadPool } from "./lib.ts";
 
+const TAKE = connectionLimit(); // the book's 2 connections; TAKE=0 for no limit
 const built = ThreadPool.build(poolSize(), new URL("./handle-connection.ts", import.meta.url));
 if (!built.ok) exitWithError(built.error.message);
 // Disposed at the end of this file's scope, after the listener: Rust's Drop.
@@ -11,7 +12,7 @@ await using pool = built.pool;
 // Ctrl+C or SIGTERM closes the listener, which ends the loop below as well.
 await using listener = await TcpListener.bind({ signal: shutdownSignal() });
 
-for await (const stream of take(listener.incoming(), connectionLimit())) {
+for await (const stream of take(listener.incoming(), TAKE)) {
   pool.execute(stream);
 }
 
