@@ -49,8 +49,9 @@ export class TcpListener {
     this.url = urlOf(this.address);
     this.#options = options;
     server.on("connection", (socket: Socket) => {
-      // Wrapped at once, so that its error handler and head timer are in
-      // place even while it waits for the loop to take it.
+      // Wrapped at once, so that its error handler is in place even while
+      // it waits for the loop to take it. (Its timeouts start only when it
+      // is first read or written, which may be on another thread.)
       this.#accepted.push(new TcpStream(socket, this.#options));
       if (this.#closed) void this.close(); // raced with close(): refuse it too
       else this.#notify();
