@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { slowAndFast, describeRobustness, describeRouting, get, stageDirOf, useStage } from "testkit";
 
-const SLEEP_MS = 1500;
+const SLEEP_MS = 2000;
 const stage = useStage(import.meta.url, { SLEEP_MS: String(SLEEP_MS) });
 
 describeRouting(stage, stageDirOf(import.meta.url), [
@@ -9,7 +9,7 @@ describeRouting(stage, stageDirOf(import.meta.url), [
 ]);
 
 it("a GET / sent while /sleep is in progress is answered only once the sleep is over", async () => {
-  const { fastDoneAfterMs } = await slowAndFast(stage().port, 300);
+  const { fastDoneAfterMs } = await slowAndFast(stage().port, 500);
   // Not a speed check: a lower bound that only a blocked thread explains,
   // since `/` alone takes milliseconds (see the routing test above).
   expect(fastDoneAfterMs).toBeGreaterThanOrEqual(SLEEP_MS);

@@ -8,7 +8,7 @@ describeRouting(stage, stageDirOf(import.meta.url), [
 ]);
 
 it("a GET / sent while /sleep is in progress is answered before /sleep", async () => {
-  const { order } = await slowAndFast(stage().port, 300);
+  const { order } = await slowAndFast(stage().port, 500);
   expect(order).toEqual(["/", "/sleep"]);
 });
 

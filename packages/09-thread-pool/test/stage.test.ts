@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { describeRobustness, describeRouting, get, runToExit, stageDirOf, useStage, type RunningStage } from "testkit";
 
-const SLEEP_MS = 1500;
+const SLEEP_MS = 2500;
 const stage = useStage(import.meta.url, { SLEEP_MS: String(SLEEP_MS), POOL_SIZE: "4" });
 
 const JOB_LINE = /^Worker (\d+) got a job; executing\.$/gm;
@@ -29,7 +29,7 @@ it("runs 4 /sleep requests at once on workers 0…3; a 5th waits for a free work
   expect(done).toEqual([]); // all four started before any finished: they run side by side
 
   const fifth = request(running.port, "/sleep", done);
-  await new Promise((resolve) => setTimeout(resolve, SLEEP_MS / 3));
+  await new Promise((resolve) => setTimeout(resolve, 500));
   expect(jobLines(running).length).toBe(before + 4); // accepted, but no worker is free
   await Promise.all(first);
   expect(done).toHaveLength(4); // the fifth started only when a worker came free, so it is still running
