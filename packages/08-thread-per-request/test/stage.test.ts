@@ -1,11 +1,7 @@
 import { expect, it, vi } from "vitest";
-import { describeRobustness, describeRouting, get, runToExit, slowAndFast, stageDirOf, useStage } from "testkit";
+import { describeServing, get, runToExit, slowAndFast, stageDirOf, useStage } from "testkit";
 
 const stage = useStage(import.meta.url, { SLEEP_MS: "2000" });
-
-describeRouting(stage, stageDirOf(import.meta.url), [
-  { request: "GET /sleep HTTP/1.1", status: "HTTP/1.1 200 OK", page: "hello.html" },
-]);
 
 it("a GET / sent while /sleep is in progress is answered before /sleep", async () => {
   const { order } = await slowAndFast(stage().port, 500);
@@ -26,13 +22,7 @@ it("a bad SLEEP_MS stops it at start with one line", async () => {
   expect(run.stderr).toBe('error: SLEEP_MS must be a whole number from 0 to 600000, got "soon"\n');
 });
 
-describeRobustness(stage, {
-  refusal: "answers",
-  memory: false,
-  probe: async (running) => {
-    expect((await get(running.port, "/")).statusLine).toBe("HTTP/1.1 200 OK");
-  },
-});
+describeServing(stage, stageDirOf(import.meta.url), { sleep: true, memory: false });
 
 it("`pnpm cost` measures a thread's start time and memory", async () => {
   const run = await runToExit(stageDirOf(import.meta.url), "src/cost.ts", { RUNS: "3", THREADS: "2" }, 30_000);

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { describeRobustness, describeRouting, get, runToExit, stageDirOf, useStage, type RunningStage } from "testkit";
+import { describeServing, get, runToExit, stageDirOf, useStage, type RunningStage } from "testkit";
 
 const SLEEP_MS = 2500;
 const stage = useStage(import.meta.url, { SLEEP_MS: String(SLEEP_MS), POOL_SIZE: "4" });
@@ -14,10 +14,6 @@ function request(port: number, path: string, done: string[]): Promise<void> {
     done.push(path);
   });
 }
-
-describeRouting(stage, stageDirOf(import.meta.url), [
-  { request: "GET /sleep HTTP/1.1", status: "HTTP/1.1 200 OK", page: "hello.html" },
-]);
 
 it("runs 4 /sleep requests at once on workers 0…3; a 5th waits for a free worker", async () => {
   const running = stage();
@@ -55,9 +51,4 @@ it("POOL_SIZE=0 is refused at start with one line", async () => {
   expect(run.stdout).toBe("");
 });
 
-describeRobustness(stage, {
-  refusal: "answers",
-  probe: async (running) => {
-    expect((await get(running.port, "/")).statusLine).toBe("HTTP/1.1 200 OK");
-  },
-});
+describeServing(stage, stageDirOf(import.meta.url), { sleep: true });

@@ -1,6 +1,6 @@
 import { connect as netConnect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { connect, describeRobustness, describeRouting, get, readToClose, runToExit, stageDirOf, startStage, useStage, type RunningStage } from "testkit";
+import { connect, describeServing, get, readToClose, runToExit, stageDirOf, startStage, useStage, type RunningStage } from "testkit";
 
 const dir = stageDirOf(import.meta.url);
 const SLEEP_MS = 1000;
@@ -110,11 +110,5 @@ it.each([
 
 describe("with no limit on connections (TAKE=0)", () => {
   const stage = useStage(import.meta.url, { ...fast, TAKE: "0" });
-  describeRouting(stage, dir, [{ request: "GET /sleep HTTP/1.1", status: "HTTP/1.1 200 OK", page: "hello.html" }]);
-  describeRobustness(stage, {
-    refusal: "answers",
-    probe: async (running) => {
-      expect((await get(running.port, "/")).statusLine).toBe("HTTP/1.1 200 OK");
-    },
-  });
+  describeServing(stage, dir, { sleep: true });
 });

@@ -1,7 +1,7 @@
 export { runToExit, startStage, stageDirOf, useStage, type Finished, type RunningStage } from "./stage.ts";
 export { connect, exchange, get, parseResponse, readToClose, type Reply, type Response } from "./client.ts";
 export { describeRobustness } from "./robustness.ts";
-export { describeRouting, describeRoutingStage } from "./routing.ts";
+export { describeRouting, describeRoutingStage, describeServing, type ServingOptions } from "./routing.ts";
 export { slowAndFast, type SlowAndFast } from "./slow.ts";
 export type { Route } from "./routing.ts";
 export { describeThreadPool, type Pool, type PoolLibrary } from "./pool.ts";

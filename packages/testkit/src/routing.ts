@@ -38,17 +38,29 @@ export function describeRouting(stage: () => RunningStage, stageDir: string, ext
   });
 }
 
+const SLEEP_ROUTE: Route = { request: "GET /sleep HTTP/1.1", status: "HTTP/1.1 200 OK", page: "hello.html" };
+
+const answersRoot = async (running: RunningStage): Promise<void> => {
+  expect((await get(running.port, "/")).statusLine).toBe("HTTP/1.1 200 OK");
+};
+
+export interface ServingOptions {
+  /** The stage has the `/sleep` route (07 on). */
+  readonly sleep?: boolean;
+  /** Check memory under many clients (see `RobustnessOptions.memory`). */
+  readonly memory?: boolean;
+}
+
 /**
- * The whole test of a stage that answers by the request line (05, 06): the
- * routing table and the robustness checks, against the stage of this test file.
+ * What every stage from 05 on does: answer by the request line (with
+ * `/sleep` from 07 on), and keep serving after bad clients.
  */
+export function describeServing(stage: () => RunningStage, stageDir: string, { sleep = false, memory = true }: ServingOptions = {}): void {
+  describeRouting(stage, stageDir, sleep ? [SLEEP_ROUTE] : []);
+  describeRobustness(stage, { refusal: "answers", memory, probe: answersRoot });
+}
+
+/** The whole test of 05 and 06, against the stage of this test file. */
 export function describeRoutingStage(testFileUrl: string): void {
-  const stage = useStage(testFileUrl);
-  describeRouting(stage, stageDirOf(testFileUrl));
-  describeRobustness(stage, {
-    refusal: "answers",
-    probe: async (running) => {
-      expect((await get(running.port, "/")).statusLine).toBe("HTTP/1.1 200 OK");
-    },
-  });
+  describeServing(useStage(testFileUrl), stageDirOf(testFileUrl));
 }
