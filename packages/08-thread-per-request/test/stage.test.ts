@@ -1,5 +1,5 @@
 import { expect, it, vi } from "vitest";
-import { describeServing, get, runToExit, slowAndFast, stageDirOf, useStage } from "testkit";
+import { describeServing, expectRefusedAtStart, get, runToExit, slowAndFast, stageDirOf, useStage } from "testkit";
 
 const stage = useStage(import.meta.url, { SLEEP_MS: "2000" });
 
@@ -17,9 +17,7 @@ it.runIf(process.platform === "linux")("runs each connection on a thread of its 
 });
 
 it("a bad SLEEP_MS stops it at start with one line", async () => {
-  const run = await runToExit(stageDirOf(import.meta.url), "src/main.ts", { HOST: "127.0.0.1", PORT: "0", SLEEP_MS: "soon" });
-  expect(run.code).toBe(1);
-  expect(run.stderr).toBe('error: SLEEP_MS must be a whole number from 0 to 600000, got "soon"\n');
+  await expectRefusedAtStart(stageDirOf(import.meta.url), { SLEEP_MS: "soon" }, 'error: SLEEP_MS must be a whole number from 0 to 600000, got "soon"');
 });
 
 describeServing(stage, stageDirOf(import.meta.url), { sleep: true, memory: false });

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { describeServing, get, runToExit, stageDirOf, useStage, type RunningStage } from "testkit";
+import { describeServing, expectRefusedAtStart, get, stageDirOf, useStage, type RunningStage } from "testkit";
 
 const SLEEP_MS = 2500;
 const stage = useStage(import.meta.url, { SLEEP_MS: String(SLEEP_MS), POOL_SIZE: "4" });
@@ -45,10 +45,7 @@ it("answers GET / while 3 /sleep requests hold 3 of the 4 workers", async () => 
 });
 
 it("POOL_SIZE=0 is refused at start with one line", async () => {
-  const run = await runToExit(stageDirOf(import.meta.url), "src/main.ts", { HOST: "127.0.0.1", PORT: "0", POOL_SIZE: "0" });
-  expect(run.code).toBe(1);
-  expect(run.stderr).toBe("error: a thread pool needs at least one thread, got 0 (set POOL_SIZE to 1 or more)\n");
-  expect(run.stdout).toBe("");
+  await expectRefusedAtStart(stageDirOf(import.meta.url), { POOL_SIZE: "0" }, "error: a thread pool needs at least one thread, got 0 (set POOL_SIZE to 1 or more)");
 });
 
 describeServing(stage, stageDirOf(import.meta.url), { sleep: true });

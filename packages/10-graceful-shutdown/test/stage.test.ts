@@ -1,6 +1,6 @@
 import { connect as netConnect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { connect, describeServing, get, readToClose, runToExit, stageDirOf, startStage, useStage, type RunningStage } from "testkit";
+import { connect, describeServing, expectRefusedAtStart, get, readToClose, stageDirOf, startStage, useStage, type RunningStage } from "testkit";
 
 const dir = stageDirOf(import.meta.url);
 const SLEEP_MS = 1000;
@@ -102,10 +102,7 @@ it.each([
   ["TAKE", "two", 'error: TAKE must be a whole number from 0 to 9007199254740991, got "two"'],
   ["POOL_SIZE", "0", "error: a thread pool needs at least one thread, got 0 (set POOL_SIZE to 1 or more)"],
 ])("a bad %s=%j stops it at start with one line, before it listens", async (name, value, message) => {
-  const run = await runToExit(dir, "src/main.ts", { HOST: "127.0.0.1", PORT: "0", [name]: value });
-  expect(run.code).toBe(1);
-  expect(run.stderr).toBe(`${message}\n`);
-  expect(run.stdout).toBe("");
+  await expectRefusedAtStart(dir, { [name]: value }, message);
 });
 
 describe("with no limit on connections (TAKE=0)", () => {

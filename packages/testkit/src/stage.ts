@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 
 /** A stage running as a real process, the way a reader starts it. */
 export interface RunningStage {
@@ -187,4 +187,16 @@ export function runToExit(cwd: string, script: string, env: Record<string, strin
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Run the stage in `dir` with `env` and check that it refused to start: exit
+ * code 1, exactly `line` on stderr (no stack trace), nothing on stdout, so
+ * not even the `Listening on` line.
+ */
+export async function expectRefusedAtStart(dir: string, env: Record<string, string>, line: string): Promise<void> {
+  const run = await runToExit(dir, "src/main.ts", { HOST: "127.0.0.1", PORT: "0", ...env });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe(`${line}\n`);
+  expect(run.stdout).toBe("");
 }
