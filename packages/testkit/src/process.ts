@@ -1,0 +1,168 @@
+// Running a stage as a real process, the way a reader starts it, and
+// waiting for what it prints. No test framework here: the tests (stage.ts)
+// and the benchmarks (packages/bench) both use it.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+
+/** A stage running as a real process, the way a reader starts it. */
+export interface RunningStage {
+  readonly pid: number;
+  readonly port: number;
+  /** Everything the stage printed on stdout so far. */
+  stdout(): string;
+  /** Everything the stage printed on stderr so far. */
+  stderr(): string;
+  /** True until the process exits. */
+  running(): boolean;
+  /** Wait until stdout matches `pattern` (or reject with what was printed). */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Wait until `holds(stdout)` is true (or reject with what was printed). */
+  waitUntil(holds: (stdout: string) => boolean, timeoutMs?: number): Promise<void>;
+  /** The exit code and signal, once the process has exited. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Peak resident memory of the process so far, in bytes (Linux). */
+  peakMemory(): number;
+  /** How many worker threads the process has right now (Linux). */
+  workerThreads(): number;
+  stop(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
+/**
+ * Start `src/main.ts` (or `script`) of the stage in `dir` with the Node.js running the
+ * tests, on 127.0.0.1 and a free port (unless `env` says otherwise), and
+ * resolve once it has printed its URL.
+ */
+export async function startStage(
+  dir: string,
+  env: Record<string, string> = {},
+  script = "src/main.ts",
+): Promise<RunningStage> {
+  const child = spawn(process.execPath, [script], {
+    cwd: dir,
+    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.add(child);
+  let out = "";
+  let err = "";
+  let alive = true;
+  const watchers = new Set<() => void>();
+  const changed = (): void => {
+    for (const watch of watchers) watch();
+  };
+  child.stdout?.setEncoding("utf8").on("data", (text: string) => {
+    out += text;
+    changed();
+  });
+  child.stderr?.setEncoding("utf8").on("data", (text: string) => {
+    err += text;
+    changed();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => {
+      alive = false;
+      children.delete(child);
+      changed();
+      resolve({ code, signal });
+    });
+  });
+
+  const waitUntil = (holds: (stdout: string) => boolean, timeoutMs = 5_000, what = "the expected output"): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (holds(out)) {
+          done();
+          resolve();
+        } else if (!alive) {
+          done();
+          reject(new Error(`the stage exited before printing ${what}\nstdout:\n${out}\nstderr:\n${err}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no ${what} on stdout within ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        watchers.delete(check);
+      };
+      watchers.add(check);
+      check();
+    });
+
+  const waitForStdout = async (pattern: RegExp, timeoutMs = 5_000): Promise<RegExpMatchArray> => {
+    await waitUntil((text) => pattern.test(text), timeoutMs, String(pattern));
+    return pattern.exec(out) as RegExpMatchArray;
+  };
+
+  const [, port = ""] = await waitForStdout(/^Listening on http:\/\/127\.0\.0\.1:(\d+)$/m, 15_000);
+  return {
+    pid: child.pid ?? -1,
+    port: Number(port),
+    stdout: () => out,
+    stderr: () => err,
+    running: () => alive,
+    waitForStdout,
+    waitUntil: (holds, timeoutMs) => waitUntil(holds, timeoutMs),
+    exited,
+    peakMemory: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+      if (!kb) throw new Error("no VmHWM in /proc/<pid>/status");
+      return Number(kb) * 1024;
+    },
+    workerThreads: () => {
+      let count = 0;
+      for (const task of readdirSync(`/proc/${child.pid}/task`)) {
+        try {
+          // The name Node.js gives the threads of `new Worker(…)`.
+          if (readFileSync(`/proc/${child.pid}/task/${task}/comm`, "utf8").trim() === "WorkerThread") count += 1;
+        } catch {
+          // the thread ended while we were looking
+        }
+      }
+      return count;
+    },
+    stop: async () => {
+      if (alive) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** What a program that ran to its end printed, and how it ended. */
+export interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run `node <script>` in `cwd` until it exits (killed after `timeoutMs`). */
+export function runToExit(cwd: string, script: string, env: Record<string, string>, timeoutMs = 10_000): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.add(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+    child.stderr?.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${script} did not exit within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
