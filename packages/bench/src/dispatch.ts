@@ -1,0 +1,54 @@
+// Scenario 4: pool dispatch. dispatch-run.ts does the work in a process of
+// its own, so that the pool's worker threads (which print a line for each
+// job, as the book's do) neither flood the bench's output nor share its
+// event loop; it leaves its result in a file.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runToExit } from "testkit/process";
+import { progress } from "./progress.ts";
+import type { Settings } from "./settings.ts";
+
+export interface PoolRun {
+  readonly jobs: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+}
+
+export interface Dispatch {
+  readonly threads: number;
+  readonly threadPool: PoolRun;
+  readonly piscina: PoolRun;
+  /** ThreadPool's jobs per second over Piscina's, batch by batch; the median. */
+  readonly ratio: number;
+}
+
+const LIMIT_MS = 60_000;
+
+export async function dispatch(settings: Settings): Promise<Dispatch> {
+  progress(`pool dispatch · ${settings.jobs} no-op jobs each through ThreadPool and Piscina, ${settings.threads} threads`);
+  const folder = mkdtempSync(join(tmpdir(), "bench-dispatch-"));
+  try {
+    const resultFile = join(folder, "result.json");
+    const run = await runToExit(
+      fileURLToPath(new URL("..", import.meta.url)),
+      "src/dispatch-run.ts",
+      {
+        BENCH_JOBS: String(settings.jobs),
+        BENCH_BATCH: String(settings.batch),
+        BENCH_THREADS: String(settings.threads),
+        BENCH_LIMIT_MS: String(LIMIT_MS),
+        BENCH_RESULT: resultFile,
+      },
+      LIMIT_MS + 30_000,
+    );
+    if (run.code !== 0) throw new Error(`the dispatch run failed (exit ${run.code}):\n${run.stderr}`);
+    const result = JSON.parse(readFileSync(resultFile, "utf8")) as Dispatch;
+    const rate = (pool: PoolRun): string => `${Math.round(pool.perSecond)} jobs/s`;
+    progress(`pool dispatch · ThreadPool ${rate(result.threadPool)}, Piscina ${rate(result.piscina)}: ${result.ratio.toFixed(2)}×`);
+    return result;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

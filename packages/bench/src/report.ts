@@ -1,0 +1,157 @@
+// What a run found: the raw results (JSON), the targets of issue 4 checked
+// against them, and the Markdown tables for docs/bench and the README.
+import type { Dispatch } from "./dispatch.ts";
+import type { HeadOfLineRow } from "./head-of-line.ts";
+import { ms } from "./progress.ts";
+import type { Settings } from "./settings.ts";
+import type { ThreadCost } from "./threads.ts";
+import { BASELINE, type ThroughputRow } from "./throughput.ts";
+
+export interface Machine {
+  readonly cores: number;
+  readonly cpu: string;
+  readonly memoryGb: number;
+  readonly node: string;
+  readonly platform: string;
+}
+
+export interface Results {
+  readonly date: string;
+  readonly machine: Machine;
+  readonly settings: Settings;
+  readonly throughput: readonly ThroughputRow[];
+  readonly headOfLine: readonly HeadOfLineRow[];
+  readonly threads: ThreadCost;
+  readonly dispatch: Dispatch;
+}
+
+export interface TargetCheck {
+  readonly target: string;
+  readonly goal: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+/** The memory goal for stage 10 under load, in MB. */
+export const RSS_GOAL_MB = 120;
+
+const times = (ratio: number): string => `${ratio.toFixed(2)}×`;
+
+export function checkTargets(results: Results): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const label of ["10-graceful-shutdown", "09-thread-pool"]) {
+    const row = results.throughput.find((entry) => entry.label === label);
+    if (row) {
+      checks.push({ target: `${label} GET / throughput, one connection per request`, goal: `≥ 1.00× ${BASELINE}`, measured: times(row.ratio), met: row.ratio >= 1 });
+    }
+  }
+  for (const row of results.headOfLine) {
+    if (row.stage === "07-slow-request") {
+      const sleep = results.settings.sleepMs;
+      checks.push({ target: `${row.stage} GET / p99 during /sleep load`, goal: `≥ the sleep, ${sleep} ms`, measured: ms(row.busy.p99Ms), met: row.busy.p99Ms >= sleep });
+    } else if (row.stage === "09-thread-pool" || row.stage === "10-graceful-shutdown") {
+      checks.push({ target: `${row.stage} GET / p99 during /sleep load`, goal: "≤ 2× its idle p99", measured: `${times(row.p99Ratio)} (${ms(row.busy.p99Ms)} vs ${ms(row.idle.p99Ms)})`, met: row.p99Ratio <= 2 });
+    }
+  }
+  checks.push({ target: "ThreadPool dispatch of no-op jobs", goal: "≥ 1.00× Piscina", measured: times(results.dispatch.ratio), met: results.dispatch.ratio >= 1 });
+  const stage10 = results.throughput.find((entry) => entry.label === "10-graceful-shutdown");
+  if (stage10) {
+    checks.push({ target: "10-graceful-shutdown peak RSS under load, 4 workers", goal: `≤ ${RSS_GOAL_MB} MB`, measured: `${stage10.peakRssMb} MB`, met: stage10.peakRssMb <= RSS_GOAL_MB });
+  }
+  return checks;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+const round = (value: number): string => Math.round(value).toLocaleString("en-US");
+
+export function machineLine(results: Results): string {
+  const { machine } = results;
+  return `${results.date.slice(0, 10)} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node.js ${machine.node}, ${machine.platform}`;
+}
+
+export function targetsTable(checks: readonly TargetCheck[]): string {
+  return table(["target", "goal", "measured", "met"], checks.map((check) => [check.target, check.goal, check.measured, check.met ? "yes" : "**no**"]));
+}
+
+export function throughputTable(results: Results): string {
+  return table(
+    ["server", "req/s", `× ${BASELINE}`, "p50", "p99", "peak RSS"],
+    results.throughput.map((row) => [
+      row.keepAlive ? `${row.label} (reference)` : row.label,
+      round(row.perSecond),
+      times(row.ratio),
+      ms(row.p50Ms),
+      ms(row.p99Ms),
+      `${row.peakRssMb} MB`,
+    ]),
+  );
+}
+
+export function headOfLineTable(results: Results): string {
+  return table(
+    ["stage", "p50 alone", "p99 alone", "p50 during /sleep", "p99 during /sleep", "p99 ratio", "GET / answered", "/sleep answered"],
+    results.headOfLine.map((row) => [
+      row.stage,
+      ms(row.idle.p50Ms),
+      ms(row.idle.p99Ms),
+      ms(row.busy.p50Ms),
+      ms(row.busy.p99Ms),
+      times(row.p99Ratio),
+      String(row.busy.requests),
+      String(row.sleeps.requests),
+    ]),
+  );
+}
+
+export function threadsTable(results: Results): string {
+  return table(
+    ["stage", "clients", "conn/s", "threads at most", "peak RSS"],
+    results.threads.rows.map((row) => [row.stage, String(row.connections), round(row.perSecond), String(row.maxThreads), `${row.peakRssMb} MB`]),
+  );
+}
+
+export function dispatchTable(results: Results): string {
+  const { dispatch } = results;
+  return table(
+    ["pool", "threads", "jobs", "jobs/s", "× Piscina"],
+    [
+      ["ThreadPool (stage 10)", String(dispatch.threads), String(dispatch.threadPool.jobs), round(dispatch.threadPool.perSecond), times(dispatch.ratio)],
+      ["Piscina", String(dispatch.threads), String(dispatch.piscina.jobs), round(dispatch.piscina.perSecond), times(1)],
+    ],
+  );
+}
+
+/** docs/bench/results.md: every table of the run. */
+export function markdown(results: Results, checks: readonly TargetCheck[]): string {
+  const { settings } = results;
+  return `# pnpm bench
+
+${machineLine(results)}. Windows of ${settings.seconds} s, ${settings.rounds} rounds${settings.smoke ? " (smoke run: too short to mean much)" : ""}.
+
+## Targets
+
+${targetsTable(checks)}
+
+## 1. \`GET /\`, one connection per request (${settings.connections} clients)
+
+${throughputTable(results)}
+
+## 2. Head-of-line blocking: \`GET /\` alone, then while ${settings.sleepers} clients keep requesting \`/sleep\` (SLEEP_MS=${settings.sleepMs})
+
+${headOfLineTable(results)}
+
+## 3. The cost of a thread
+
+Starting one worker thread, ready to handle a connection: ${results.threads.startMs} ms (median). Each idle thread holds ${results.threads.mbPerThread} MB.
+
+${threadsTable(results)}
+
+## 4. Pool dispatch: no-op jobs (a connection moved to a thread, closed at once)
+
+${dispatchTable(results)}
+`;
+}

@@ -1,0 +1,87 @@
+// Scenario 3: the cost of a thread. Stage 08's own `cost` script times the
+// start of one worker thread and weighs idle ones; then stage 08 (a thread
+// per connection) and stage 09 (a pool of 4) take the same burst of
+// concurrent clients, in turn, while the bench counts their threads.
+import type { RunningStage } from "testkit/process";
+import { runToExit } from "testkit/process";
+import { load, type LoadResult } from "./load.ts";
+import { describe, progress } from "./progress.ts";
+import { stageDir, startServer, stopAll, type StageName } from "./servers.ts";
+import type { Settings } from "./settings.ts";
+import { median, megabytes } from "./stats.ts";
+
+export interface ThreadCost {
+  /** Median time to start one worker thread ready to handle a connection. */
+  readonly startMs: number;
+  /** Memory each idle thread holds, in MB. */
+  readonly mbPerThread: number;
+  readonly rows: readonly BurstRow[];
+}
+
+export interface BurstRow {
+  readonly stage: StageName;
+  readonly connections: number;
+  readonly rounds: readonly LoadResult[];
+  readonly perSecond: number;
+  /** The most worker threads the process had at once. */
+  readonly maxThreads: number;
+  readonly peakRssMb: number;
+}
+
+const STAGES: readonly StageName[] = ["08-thread-per-request", "09-thread-pool"];
+const SAMPLE_EVERY_MS = 50;
+
+export async function threadCost(settings: Settings): Promise<ThreadCost> {
+  progress(`cost of a thread · pnpm --filter 08-thread-per-request cost (RUNS=${settings.costRuns} THREADS=${settings.costThreads})`);
+  const cost = await runToExit(
+    stageDir("08-thread-per-request"),
+    "src/cost.ts",
+    { RUNS: String(settings.costRuns), THREADS: String(settings.costThreads) },
+    60_000,
+  );
+  const startMs = Number(/took ([\d.]+) ms/.exec(cost.stdout)?.[1]);
+  const mbPerThread = Number(/\(([\d.]+) MB each\)/.exec(cost.stdout)?.[1]);
+  if (cost.code !== 0 || Number.isNaN(startMs) || Number.isNaN(mbPerThread)) {
+    throw new Error(`stage 08's cost script did not report its numbers (exit ${cost.code}):\n${cost.stdout}${cost.stderr}`);
+  }
+  progress(`cost of a thread · ${cost.stdout.trim().replaceAll("\n", " ")}`);
+
+  const servers = new Map<StageName, RunningStage>();
+  const results = new Map<StageName, { rounds: LoadResult[]; maxThreads: number }>();
+  try {
+    for (const stage of STAGES) {
+      servers.set(stage, await startServer(stage));
+      results.set(stage, { rounds: [], maxThreads: 0 });
+    }
+    for (let round = 1; round <= settings.rounds; round++) {
+      for (const stage of STAGES) {
+        const server = servers.get(stage) as RunningStage;
+        const entry = results.get(stage) as { rounds: LoadResult[]; maxThreads: number };
+        const sampler = setInterval(() => {
+          entry.maxThreads = Math.max(entry.maxThreads, server.workerThreads());
+        }, SAMPLE_EVERY_MS);
+        try {
+          const result = await load({ port: server.port, connections: settings.threadConnections, seconds: settings.seconds });
+          entry.rounds.push(result);
+          progress(`cost of a thread · round ${round}/${settings.rounds} · ${stage}, ${settings.threadConnections} clients: ${describe(result)}, up to ${entry.maxThreads} threads`);
+        } finally {
+          clearInterval(sampler);
+        }
+      }
+    }
+    const rows = STAGES.map((stage): BurstRow => {
+      const { rounds, maxThreads } = results.get(stage) as { rounds: LoadResult[]; maxThreads: number };
+      return {
+        stage,
+        connections: settings.threadConnections,
+        rounds,
+        perSecond: median(rounds.map((result) => result.perSecond)),
+        maxThreads,
+        peakRssMb: megabytes((servers.get(stage) as RunningStage).peakMemory()),
+      };
+    });
+    return { startMs, mbPerThread, rows };
+  } finally {
+    await stopAll(servers.values());
+  }
+}

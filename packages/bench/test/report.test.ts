@@ -1,0 +1,101 @@
+// The bench's arithmetic and its verdicts, on fixed numbers.
+import type autocannon from "autocannon";
+import { describe, expect, it } from "vitest";
+import { reconnectWithEmptyQueue, type LoadResult } from "../src/load.ts";
+import { checkTargets, markdown, type Results } from "../src/report.ts";
+import { benchSettings } from "../src/settings.ts";
+import { median, medianRatio, percentile } from "../src/stats.ts";
+
+describe("stats", () => {
+  it("takes medians, ratios round by round, and nearest-rank percentiles", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+    // Round 2 is slower for both servers; the ratio within each round is what counts.
+    expect(medianRatio([100, 50, 90], [100, 100, 100])).toBe(0.9);
+    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(sorted, 0.5)).toBe(50);
+    expect(percentile(sorted, 0.99)).toBe(99);
+    expect(percentile([7], 0.99)).toBe(7);
+    expect(percentile([], 0.5)).toBeNaN();
+  });
+});
+
+const loadResult = (p99Ms: number): LoadResult => ({ requests: 10, perSecond: 10, p50Ms: p99Ms / 2, p99Ms, maxMs: p99Ms, errors: 0, timeouts: 0, non2xx: 0 });
+
+function fixture(over: { ratio10: number; ratio09: number; busy07: number; busy09: number; dispatchRatio: number; rss10: number }): Results {
+  const settings = { ...benchSettings({}), sleepMs: 250 };
+  const row = (label: string, ratio: number, peakRssMb = 100) => ({
+    label,
+    keepAlive: false,
+    rounds: [loadResult(2)],
+    perSecond: 1000 * ratio,
+    p50Ms: 1,
+    p99Ms: 2,
+    ratio,
+    peakRssMb,
+    errors: 0,
+  });
+  const hol = (stage: "07-slow-request" | "09-thread-pool", busy: number) => ({
+    stage,
+    idle: loadResult(2),
+    busy: loadResult(busy),
+    sleeps: loadResult(250),
+    p99Ratio: busy / 2,
+  });
+  return {
+    date: "2026-11-24T00:00:00.000Z",
+    machine: { cores: 2, cpu: "test CPU", memoryGb: 24, node: "v24.21.0", platform: "linux x64" },
+    settings,
+    throughput: [row("09-thread-pool", over.ratio09), row("10-graceful-shutdown", over.ratio10, over.rss10), row("node:http", 1)],
+    headOfLine: [hol("07-slow-request", over.busy07), hol("09-thread-pool", over.busy09)],
+    threads: { startMs: 60, mbPerThread: 21, rows: [] },
+    dispatch: { threads: 4, threadPool: { jobs: 10, seconds: 1, perSecond: 10 }, piscina: { jobs: 10, seconds: 1, perSecond: 10 }, ratio: over.dispatchRatio },
+  };
+}
+
+describe("checkTargets", () => {
+  it("meets a target exactly at its bound", () => {
+    const checks = checkTargets(fixture({ ratio10: 1, ratio09: 1, busy07: 250, busy09: 4, dispatchRatio: 1, rss10: 120 }));
+    expect(checks.map((check) => check.met)).toEqual([true, true, true, true, true, true]);
+  });
+
+  it("misses each target just past its bound", () => {
+    const checks = checkTargets(fixture({ ratio10: 0.99, ratio09: 0.5, busy07: 249, busy09: 4.2, dispatchRatio: 0.98, rss10: 121 }));
+    expect(checks.map((check) => [check.target, check.met])).toEqual([
+      ["10-graceful-shutdown GET / throughput, one connection per request", false],
+      ["09-thread-pool GET / throughput, one connection per request", false],
+      ["07-slow-request GET / p99 during /sleep load", false],
+      ["09-thread-pool GET / p99 during /sleep load", false],
+      ["ThreadPool dispatch of no-op jobs", false],
+      ["10-graceful-shutdown peak RSS under load, 4 workers", false],
+    ]);
+    expect(checks[0]?.measured).toBe("0.99×");
+    expect(checks[5]?.measured).toBe("121 MB");
+  });
+
+  it("puts every target, met or not, in the Markdown", () => {
+    const results = fixture({ ratio10: 0.5, ratio09: 1.2, busy07: 300, busy09: 3, dispatchRatio: 1.1, rss10: 200 });
+    const md = markdown(results, checkTargets(results));
+    expect(md).toContain("| 10-graceful-shutdown GET / throughput, one connection per request | ≥ 1.00× node:http | 0.50× | **no** |");
+    expect(md).toContain("| 09-thread-pool GET / throughput, one connection per request | ≥ 1.00× node:http | 1.20× | yes |");
+    expect(md).toContain("2026-11-24 on 2 cores (test CPU), 24 GB, Node.js v24.21.0, linux x64");
+  });
+});
+
+describe("reconnectWithEmptyQueue", () => {
+  it("empties the client's request queue each time it connects again", () => {
+    const calls: string[] = [];
+    const client = {
+      pipelinedRequests: { clear: () => calls.push("clear") },
+      _connect: () => calls.push("connect"),
+    };
+    reconnectWithEmptyQueue(client as unknown as autocannon.Client);
+    (client._connect as () => void)();
+    expect(calls).toEqual(["clear", "connect"]);
+  });
+
+  it("refuses a client without the internals it relies on", () => {
+    expect(() => reconnectWithEmptyQueue({} as autocannon.Client)).toThrow(/autocannon/);
+  });
+});
