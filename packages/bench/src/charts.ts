@@ -1,6 +1,6 @@
 // The charts of a run, drawn by Apache ECharts on the server side as SVG.
 import * as echarts from "echarts";
-import type { Results } from "./report.ts";
+import { times as ratio, type Results } from "./report.ts";
 import { BASELINE } from "./throughput.ts";
 
 const WIDTH = 760;
@@ -33,29 +33,34 @@ function throughputChart(results: Results): string {
           value: Math.round(row.perSecond),
           itemStyle: { color: row.label.startsWith(BASELINE) ? "#8c8c8c" : "#5470c6" },
         })),
-        label: { show: true, position: "right", formatter: (p) => `${(rows[p.dataIndex]?.ratio ?? Number.NaN).toFixed(2)}×` },
+        label: { show: true, position: "right", formatter: (p) => `${String(p.value)} · ${ratio(rows[p.dataIndex]?.ratio ?? Number.NaN)}` },
       },
     ],
   });
 }
 
-/** Scenario 2: GET / p99 alone and during /sleep load, on a log scale. */
+/** Scenario 2: GET / p99 alone and during /sleep load, as points on a log scale. */
 function headOfLineChart(results: Results): string {
   const rows = results.headOfLine;
-  const bar = (name: string, values: number[], color: string): echarts.BarSeriesOption => ({
+  const points = (name: string, values: number[], color: string, symbol: string, side: "left" | "right"): echarts.ScatterSeriesOption => ({
     name,
-    type: "bar",
-    data: values.map((value) => Number(value.toFixed(2))),
+    type: "scatter",
+    symbol,
+    symbolSize: 16,
+    data: values.map((value) => Number(value.toPrecision(3))),
     itemStyle: { color },
-    label: { show: true, position: "top", formatter: "{c} ms" },
+    label: { show: true, position: side, formatter: "{c} ms" },
   });
   return render({
     title: title("Head-of-line blocking: GET / p99", `alone, and while ${results.settings.sleepers} clients keep requesting /sleep (${results.settings.sleepMs} ms)`),
     legend: { bottom: 0 },
     grid: { left: 70, right: 30, top: 80, bottom: 60 },
-    xAxis: { type: "category", data: rows.map((row) => row.stage) },
-    yAxis: { type: "log", name: "ms (log scale)", min: 0.1 },
-    series: [bar("alone", rows.map((row) => row.idle.p99Ms), "#91cc75"), bar("during /sleep load", rows.map((row) => row.busy.p99Ms), "#ee6666")],
+    xAxis: { type: "category", data: rows.map((row) => row.stage), axisLabel: { interval: 0 } },
+    yAxis: { type: "log", name: "ms (log scale)" },
+    series: [
+      points("alone", rows.map((row) => row.idle.p99Ms), "#3ba272", "circle", "left"),
+      points("during /sleep load", rows.map((row) => row.busy.p99Ms), "#ee6666", "diamond", "right"),
+    ],
   });
 }
 
@@ -69,12 +74,12 @@ function threadsChart(results: Results): string {
       `${rows[0]?.connections ?? "?"} clients; starting a thread takes ${results.threads.startMs} ms, an idle one holds ${results.threads.mbPerThread} MB`,
     ),
     grid: [
-      { left: 70, right: "55%", top: 80, bottom: 40 },
-      { left: "58%", right: 30, top: 80, bottom: 40 },
+      { left: 70, right: "55%", top: 95, bottom: 40 },
+      { left: "58%", right: 30, top: 95, bottom: 40 },
     ],
     xAxis: [
-      { type: "category", data: stages, gridIndex: 0 },
-      { type: "category", data: stages, gridIndex: 1 },
+      { type: "category", data: stages, gridIndex: 0, axisLabel: { interval: 0 } },
+      { type: "category", data: stages, gridIndex: 1, axisLabel: { interval: 0 } },
     ],
     yAxis: [
       { type: "value", name: "connections/s", gridIndex: 0 },
@@ -110,7 +115,7 @@ function dispatchChart(results: Results): string {
             { value: Math.round(dispatch.piscina.perSecond), itemStyle: { color: "#8c8c8c" } },
             { value: Math.round(dispatch.threadPool.perSecond), itemStyle: { color: "#5470c6" } },
           ],
-          label: { show: true, position: "right", formatter: (p) => (p.dataIndex === 1 ? `${dispatch.ratio.toFixed(2)}×` : "1.00×") },
+          label: { show: true, position: "right", formatter: (p) => `${String(p.value)} · ${p.dataIndex === 1 ? ratio(dispatch.ratio) : "1.00×"}` },
         },
       ],
     },

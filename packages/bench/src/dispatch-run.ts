@@ -10,10 +10,9 @@ import { connect, createServer, type Socket } from "node:net";
 import { Piscina } from "piscina";
 import { TcpStream, intSetting, type ThreadPort } from "core";
 import { ThreadPool } from "10-graceful-shutdown/src/lib.ts";
-import { median } from "./stats.ts";
 
-const JOBS = intSetting(process.env, "BENCH_JOBS", 3_000, { min: 1, max: 50_000 });
-const BATCH = intSetting(process.env, "BENCH_BATCH", 250, { min: 1, max: 2_000 });
+const JOBS = intSetting(process.env, "BENCH_JOBS", 10_000, { min: 1, max: 50_000 });
+const BATCH = intSetting(process.env, "BENCH_BATCH", 500, { min: 1, max: 2_000 });
 const THREADS = intSetting(process.env, "BENCH_THREADS", 4, { min: 1, max: 64 });
 const LIMIT_MS = intSetting(process.env, "BENCH_LIMIT_MS", 60_000, { min: 1_000, max: 600_000 });
 const RESULT = process.env.BENCH_RESULT;
@@ -71,8 +70,9 @@ const deadline = performance.now() + LIMIT_MS;
 for (let done = 0; done < JOBS && performance.now() < deadline; ) {
   const count = Math.min(BATCH, JOBS - done);
   sizes.push(count);
-  seconds.threadPool.push(await timeBatch(count, pools.threadPool));
-  seconds.piscina.push(await timeBatch(count, pools.piscina));
+  // A B, then B A: neither pool always goes first.
+  const order = sizes.length % 2 === 1 ? (["threadPool", "piscina"] as const) : (["piscina", "threadPool"] as const);
+  for (const name of order) seconds[name].push(await timeBatch(count, pools[name]));
   done += count;
 }
 
@@ -81,13 +81,9 @@ const summary = (times: number[]) => {
   const total = times.reduce((sum, time) => sum + time, 0);
   return { jobs, seconds: total, perSecond: jobs / total };
 };
-const result = {
-  threads: THREADS,
-  threadPool: summary(seconds.threadPool),
-  piscina: summary(seconds.piscina),
-  // Each batch of the ThreadPool against the Piscina batch right after it.
-  ratio: median(seconds.piscina.map((time, batch) => time / (seconds.threadPool[batch] ?? Number.NaN))),
-};
+const ours = summary(seconds.threadPool);
+const theirs = summary(seconds.piscina);
+const result = { threads: THREADS, threadPool: ours, piscina: theirs, ratio: ours.perSecond / theirs.perSecond };
 writeFileSync(RESULT, JSON.stringify(result));
 await piscina.destroy();
 server.close();

@@ -20,7 +20,7 @@ export interface Dispatch {
   readonly threads: number;
   readonly threadPool: PoolRun;
   readonly piscina: PoolRun;
-  /** ThreadPool's jobs per second over Piscina's, batch by batch; the median. */
+  /** ThreadPool's jobs per second over Piscina's; their batches take turns (A B A B …). */
   readonly ratio: number;
 }
 

@@ -35,7 +35,8 @@ export interface TargetCheck {
 /** The memory goal for stage 10 under load, in MB. */
 export const RSS_GOAL_MB = 120;
 
-const times = (ratio: number): string => `${ratio.toFixed(2)}×`;
+/** A ratio, with two significant digits below 0.1 so that a tiny one does not read as zero. */
+export const times = (ratio: number): string => `${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)}×`;
 
 export function checkTargets(results: Results): TargetCheck[] {
   const checks: TargetCheck[] = [];

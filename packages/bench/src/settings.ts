@@ -41,8 +41,8 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     sleepers: 3,
     costRuns: smoke ? 2 : 10,
     costThreads: smoke ? 2 : 20,
-    jobs: intSetting(env, "BENCH_JOBS", smoke ? 40 : 3_000, { min: 10, max: 50_000 }),
-    batch: smoke ? 20 : 250,
+    jobs: intSetting(env, "BENCH_JOBS", smoke ? 40 : 10_000, { min: 10, max: 50_000 }),
+    batch: smoke ? 20 : 500,
     threads: 4,
   };
 }

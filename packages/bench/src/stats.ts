@@ -7,11 +7,6 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-/** The median over rounds of `a[i] / b[i]`: each ratio is taken within one round, so drift between rounds cancels. */
-export function medianRatio(a: readonly number[], b: readonly number[]): number {
-  return median(a.map((value, round) => value / (b[round] ?? Number.NaN)));
-}
-
 export const megabytes = (bytes: number): number => Math.round(bytes / 2 ** 20);
 
 /** The value at quantile `q` (0…1) of `sorted`, by nearest rank; NaN when there are none. */

@@ -2,13 +2,14 @@
 // request, as the book's server has it, for stages 06, 08, 09 and 10 and
 // for node:http in the same run; node:http with keep-alive as a reference.
 // The servers are measured in turn, round after round (A B C … A B C …),
-// so that a machine growing slower or faster affects them all alike.
+// so that a machine growing slower or faster affects them all alike; each
+// figure is the median over the rounds.
 import type { RunningStage } from "testkit/process";
 import { load, type LoadResult } from "./load.ts";
 import { describe, progress } from "./progress.ts";
 import { startNodeHttp, startServer, stopAll } from "./servers.ts";
 import type { Settings } from "./settings.ts";
-import { median, medianRatio, megabytes } from "./stats.ts";
+import { median, megabytes } from "./stats.ts";
 
 export interface ThroughputRow {
   readonly label: string;
@@ -18,7 +19,7 @@ export interface ThroughputRow {
   readonly perSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
-  /** Requests per second against node:http (one connection per request) in the same round; median over rounds. */
+  /** `perSecond` over node:http's (one connection per request), both medians over the same interleaved rounds. */
   readonly ratio: number;
   /** Peak resident memory of the server process over the whole run, in MB. */
   readonly peakRssMb: number;
@@ -68,7 +69,7 @@ export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
       }
     }
 
-    const baseline = (results.get(BASELINE) ?? []).map((result) => result.perSecond);
+    const baseline = median((results.get(BASELINE) ?? []).map((result) => result.perSecond));
     return TARGETS.map((target) => {
       const rounds = results.get(target.label) ?? [];
       const perSecond = rounds.map((result) => result.perSecond);
@@ -79,7 +80,7 @@ export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
         perSecond: median(perSecond),
         p50Ms: median(rounds.map((result) => result.p50Ms)),
         p99Ms: median(rounds.map((result) => result.p99Ms)),
-        ratio: medianRatio(perSecond, baseline),
+        ratio: median(perSecond) / baseline,
         peakRssMb: megabytes(serverOf(target).peakMemory()),
         errors: rounds.reduce((sum, result) => sum + result.errors + result.timeouts + result.non2xx, 0),
       };

@@ -4,15 +4,13 @@ import { describe, expect, it } from "vitest";
 import { reconnectWithEmptyQueue, type LoadResult } from "../src/load.ts";
 import { checkTargets, markdown, type Results } from "../src/report.ts";
 import { benchSettings } from "../src/settings.ts";
-import { median, medianRatio, percentile } from "../src/stats.ts";
+import { median, percentile } from "../src/stats.ts";
 
 describe("stats", () => {
-  it("takes medians, ratios round by round, and nearest-rank percentiles", () => {
+  it("takes medians and nearest-rank percentiles", () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNaN();
-    // Round 2 is slower for both servers; the ratio within each round is what counts.
-    expect(medianRatio([100, 50, 90], [100, 100, 100])).toBe(0.9);
     const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
     expect(percentile(sorted, 0.5)).toBe(50);
     expect(percentile(sorted, 0.99)).toBe(99);
