@@ -1,5 +1,6 @@
 // The charts of a run, drawn by Apache ECharts on the server side as SVG.
 import * as echarts from "echarts";
+import { ms } from "./progress.ts";
 import { times as ratio, type Results } from "./report.ts";
 import { BASELINE } from "./throughput.ts";
 
@@ -47,9 +48,9 @@ function headOfLineChart(results: Results): string {
     type: "scatter",
     symbol,
     symbolSize: 16,
-    data: values.map((value) => Number(value.toPrecision(3))),
+    data: values,
     itemStyle: { color },
-    label: { show: true, position: side, formatter: "{c} ms" },
+    label: { show: true, position: side, formatter: (p) => ms(Number(p.value)) },
   });
   return render({
     title: title("Head-of-line blocking: GET / p99", `alone, and while ${results.settings.sleepers} clients keep requesting /sleep (${results.settings.sleepMs} ms)`),
