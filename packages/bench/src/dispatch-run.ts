@@ -51,6 +51,9 @@ async function timeBatch(count: number, dispatch: Dispatch): Promise<number> {
 
 await using pool = new ThreadPool(THREADS, NOOP_JOB);
 const piscina = new Piscina({ filename: new URL("./piscina-job.ts", import.meta.url).href, minThreads: THREADS, maxThreads: THREADS, atomics: "async" });
+// The connection moves to Piscina the way it moves to a ThreadPool worker,
+// through TcpStream.moveTo; Piscina's types, like Node's, do not list a
+// net.Socket among the transferable objects yet, hence the cast.
 const toPiscina: ThreadPort = {
   postMessage: (message, transfer) => {
     piscina.run(message, { transferList: transfer as never }).catch((error: unknown) => console.error(`piscina: ${String(error)}`));
