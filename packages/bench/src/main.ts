@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, platform, arch, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { StartupError } from "core";
+import { StartupError, exitWithError } from "core";
 import { charts } from "./charts.ts";
 import { dispatch } from "./dispatch.ts";
 import { headOfLine } from "./head-of-line.ts";
@@ -20,7 +20,8 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const DEFAULT_OUT = resolve(ROOT, "docs/bench");
 
 // Ctrl+C or a kill ends the run through process.exit, so that the servers it started are stopped too.
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+process.once("SIGINT", () => process.exit(130));
+process.once("SIGTERM", () => process.exit(143));
 
 try {
   const settings = benchSettings();
@@ -55,8 +56,7 @@ try {
 } catch (error) {
   // A setting out of range, or a server that would not start: one clear message, no stack trace.
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`error: ${error instanceof StartupError ? message : `the bench stopped: ${message}`}\n`);
-  process.exit(1);
+  exitWithError(error instanceof StartupError ? message : `the bench stopped: ${message}`);
 }
 
 /** Replace the part of the root README between the bench markers with this run's summary. */

@@ -12,8 +12,12 @@ const { host, port } = addressFromEnv();
 
 const server = createServer(async (request, response) => {
   const [status, filename] = request.method === "GET" && request.url === "/" ? [200, "hello.html"] : [404, "404.html"];
-  const contents = await readFile(new URL(filename, pages));
-  response.writeHead(status, { "Content-Length": contents.length }).end(contents);
+  try {
+    const contents = await readFile(new URL(filename, pages));
+    response.writeHead(status, { "Content-Length": contents.length }).end(contents);
+  } catch {
+    response.writeHead(500).end();
+  }
 });
 server.listen(port, host, () => {
   console.log(`Listening on ${urlOf({ host, port: (server.address() as AddressInfo).port })}`);
