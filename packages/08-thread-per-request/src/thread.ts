@@ -5,4 +5,4 @@ import { parentPort } from "node:worker_threads";
 import { TcpStream, serve, type MovedConnection } from "core";
 import { handleConnection } from "./handle-connection.ts";
 
-parentPort?.once("message", ({ socket }: MovedConnection) => serve(new TcpStream(socket), handleConnection));
+parentPort?.once("message", (connection: MovedConnection) => serve(new TcpStream(connection), handleConnection));

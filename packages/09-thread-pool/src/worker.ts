@@ -9,9 +9,9 @@ if (!port) throw new Error("worker.ts runs on a worker thread of the ThreadPool"
 const { id, job } = workerData as { id: number; job: string };
 const { handleConnection } = (await import(job)) as { handleConnection: (stream: TcpStream) => Promise<void> };
 
-port.on("message", async ({ socket }: MovedConnection) => {
+port.on("message", async (connection: MovedConnection) => {
   console.log(`Worker ${id} got a job; executing.`);
-  await serve(new TcpStream(socket), handleConnection);
+  await serve(new TcpStream(connection), handleConnection);
   port.postMessage("done");
 });
 port.postMessage("ready");

@@ -15,9 +15,8 @@ port.on("message", async (message: MovedConnection | "disconnect") => {
     port.close(); // nothing is left to keep the thread running, so it exits
     return;
   }
-  const { socket } = message;
   console.log(`Worker ${id} got a job; executing.`);
-  await serve(new TcpStream(socket), handleConnection);
+  await serve(new TcpStream(message), handleConnection);
   port.postMessage("done");
 });
 port.postMessage("ready");

@@ -3,4 +3,4 @@
 import { TcpStream, serve, type MovedConnection } from "core";
 import { handleConnection } from "./noop-job.ts";
 
-export default ({ socket }: MovedConnection): Promise<void> => serve(new TcpStream(socket), handleConnection);
+export default (connection: MovedConnection): Promise<void> => serve(new TcpStream(connection), handleConnection);

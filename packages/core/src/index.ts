@@ -8,5 +8,6 @@ export { TcpListener, type BindOptions } from "./listener.ts";
 export { log } from "./log.ts";
 export { connectionLimit, poolSize, sleepMs } from "./settings.ts";
 export { shutdownSignal } from "./shutdown.ts";
-export { TcpStream, serve, type MovedConnection, type StreamOptions, type ThreadPort } from "./stream.ts";
+export { TcpStream, UNKNOWN_PEER, serve, type MovedConnection, type StreamOptions, type ThreadPort } from "./stream.ts";
+export type { HeadTimeouts } from "./deadlines.ts";
 export * as thread from "./thread.ts";

@@ -32,11 +32,13 @@ export class LineReader {
   #stopped: StopReason | undefined;
   #wake: (() => void) | undefined;
 
-  constructor(socket: Socket) {
+  /** `onBytes` is called each time bytes arrive, before they are buffered. */
+  constructor(socket: Socket, onBytes?: () => void) {
     this.#socket = socket;
     socket.pause();
     socket.on("data", (chunk: Buffer) => {
       if (this.#stopped) return; // closing: what the client still sends is dropped
+      onBytes?.();
       this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
       socket.pause();
       this.#notify();

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { addressFromEnv, urlOf, type Address } from "./config.ts";
 import { StartupError, exitWithError, firstLine } from "./fatal.ts";
+import { beginShutdown, newShutdownFlag } from "./deadlines.ts";
 import { errorResponse } from "./http.ts";
 import { log } from "./log.ts";
 import { TcpStream, type StreamOptions } from "./stream.ts";
@@ -38,6 +39,8 @@ export class TcpListener {
   readonly #accepted: TcpStream[] = [];
   #wake: (() => void) | undefined;
   #closed = false;
+  /** Shared with every connection this listener accepted, on whatever thread it is now. */
+  readonly #shutdown = newShutdownFlag();
   readonly #serverClosed: Promise<void>;
 
   /** Wrap a node:net server that is already listening (made with `allowHalfOpen: true`). */
@@ -52,7 +55,7 @@ export class TcpListener {
       // Wrapped at once, so that its error handler is in place even while
       // it waits for the loop to take it. (Its timeouts start only when it
       // is first read or written, which may be on another thread.)
-      this.#accepted.push(new TcpStream(socket, this.#options));
+      this.#accepted.push(new TcpStream({ socket, shutdown: this.#shutdown, options: this.#options }));
       if (this.#closed) void this.close(); // raced with close(): refuse it too
       else this.#notify();
     });
@@ -127,11 +130,15 @@ export class TcpListener {
    * Stop accepting. `incoming()` then ends. Connections that the operating
    * system had already accepted but `incoming()` has not yet given out get
    * a `503 Service Unavailable` rather than silence. Connections already
-   * given out are not touched; the promise resolves once every connection
-   * handled on this thread has closed (those moved to other threads no
-   * longer count).
+   * given out, here or on other threads, finish their requests, except one
+   * that has not sent a byte yet: it has no request in progress, and is
+   * closed if nothing arrives within SHUTDOWN_GRACE_MS of the later of this
+   * call and the start of its reading. The promise resolves once every
+   * connection handled on this thread has closed (those moved to other
+   * threads no longer count).
    */
   close(): Promise<void> {
+    beginShutdown(this.#shutdown);
     if (!this.#closed) {
       this.#closed = true;
       this.#notify();

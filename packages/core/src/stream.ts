@@ -1,25 +1,27 @@
-import type { Socket } from "node:net";
+import { Socket } from "node:net";
 import type { Transferable } from "node:worker_threads";
+import { HeadDeadlines, newShutdownFlag, whileSilent, type HeadTimeouts, type ShutdownFlag } from "./deadlines.ts";
 import { firstLine } from "./fatal.ts";
 import { HttpError, checkFraming, errorResponse, parseFieldLine, parseRequestLine, type Request } from "./http.ts";
 import { LineReader } from "./line-reader.ts";
 import {
-  HEAD_TIMEOUT_MS,
   IDLE_TIMEOUT_MS,
   LINGER_MAX_BYTES,
+  LINGER_MAX_MS,
   LINGER_MS,
   MAX_HEAD_BYTES,
+  MAX_UNREAD_BODY_BYTES,
   MAX_HEADER_FIELDS,
   MAX_REQUEST_LINE_BYTES,
 } from "./limits.ts";
 import { log } from "./log.ts";
 
-/** Per-connection settings; the defaults are the limits in limits.ts. */
-export interface StreamOptions {
-  /** How long the client has, from connecting, to send a whole request head. */
-  readonly headTimeoutMs?: number;
+/** Per-connection settings, in milliseconds; the defaults are the limits in limits.ts. */
+export interface StreamOptions extends HeadTimeouts {
   /** How long a connection may go without any traffic before it is dropped. */
   readonly idleTimeoutMs?: number;
+  /** Once shutdown has begun, how long a connection that sent nothing gets to start. */
+  readonly shutdownGraceMs?: number;
 }
 
 /** Something a connection can be moved to: a `Worker`, or a `MessagePort`. */
@@ -27,9 +29,28 @@ export interface ThreadPort {
   postMessage(message: unknown, transfer: readonly Transferable[]): void;
 }
 
-/** The message that carries a moved connection to another thread. */
+/**
+ * The message that carries a moved connection to another thread: the
+ * socket, and what the stream knew about it on the thread that accepted it.
+ * The receiving thread passes the whole message to `new TcpStream(message)`.
+ */
 export interface MovedConnection {
   readonly socket: Socket;
+  /** The client's address as seen at accept (`host:port`), kept even if the client resets later. */
+  readonly peer?: string;
+  /** Set to 1 by the listener when it closes: see `whileSilent`. */
+  readonly shutdown?: ShutdownFlag;
+  readonly options?: StreamOptions;
+}
+
+/** What a client that reset before it was accepted is called in logs: its address is gone too. */
+export const UNKNOWN_PEER = "a client that left before it was accepted";
+
+/** The client's `host:port`, read once at accept: a socket that has been reset no longer knows it. */
+function peerOf(socket: Socket): string {
+  const { remoteAddress, remotePort } = socket;
+  if (remoteAddress === undefined || remotePort === undefined) return UNKNOWN_PEER;
+  return `${remoteAddress.includes(":") ? `[${remoteAddress}]` : remoteAddress}:${remotePort}`;
 }
 
 /** The client closed its side, or the connection failed, before a whole head arrived. */
@@ -46,10 +67,15 @@ export class TcpStream {
   /** The client's address, `host:port`, for logs. */
   readonly peer: string;
   readonly #socket: Socket;
-  readonly #headTimeoutMs: number;
+  readonly #options: StreamOptions;
+  readonly #shutdown: ShutdownFlag;
+  readonly #deadlines: HeadDeadlines;
   #reader: LineReader | undefined;
-  #headTimer: NodeJS.Timeout | undefined;
+  #expired: string | undefined;
+  #silence: (() => void) | undefined;
   #headBytes = 0;
+  /** How much of the request's body may still come and be dropped when we close. */
+  #body = 0;
   #wrote = false;
   #closing = false;
 
@@ -58,17 +84,25 @@ export class TcpStream {
   #timing = false;
 
   /**
-   * Wrap an accepted socket, or one moved here from another thread (see
-   * `moveTo`). The head and idle timeouts start when the stream is first
-   * read or written, so a connection waiting in a queue is not timed out.
+   * Wrap an accepted socket, or a connection moved here from another thread
+   * (pass the whole `MovedConnection` message; see `moveTo`). The head and
+   * idle timeouts start when the stream is first read or written, so a
+   * connection waiting in a queue is not timed out.
    */
-  constructor(socket: Socket, options: StreamOptions = {}) {
+  constructor(connection: Socket | MovedConnection, options: StreamOptions = {}) {
+    const moved = connection instanceof Socket ? undefined : connection;
+    const socket = moved ? moved.socket : (connection as Socket);
     this.#socket = socket;
+    this.#options = { ...moved?.options, ...options };
+    this.#shutdown = moved?.shutdown ?? newShutdownFlag();
     // Our close() shuts our side after the client has shut its own.
     socket.allowHalfOpen = true;
-    this.peer = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`;
-    this.#headTimeoutMs = options.headTimeoutMs ?? HEAD_TIMEOUT_MS;
-    this.#idleTimeoutMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    this.peer = moved?.peer ?? peerOf(socket);
+    this.#idleTimeoutMs = this.#options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    this.#deadlines = new HeadDeadlines(this.#options, (reason) => {
+      this.#expired = reason;
+      this.#reader?.stop("timeout");
+    });
     // Without an 'error' listener, a client's reset would crash the process.
     this.#onError = (error) => {
       const code = error.code ?? "";
@@ -79,15 +113,16 @@ export class TcpStream {
 
   /**
    * Move the connection to another thread, as Rust moves a `TcpStream` into
-   * a closure: `port.postMessage({ socket }, [socket])`. The receiving thread
-   * wraps `message.socket` in a new TcpStream. Only a connection that has
-   * not been read or written can move; afterwards this stream is empty.
+   * a closure: `port.postMessage(message, [socket])`, where the message is a
+   * `MovedConnection`. The receiving thread wraps the message in
+   * `new TcpStream(message)`. Only a connection that has not been read or
+   * written can move; afterwards this stream is empty.
    */
   moveTo(port: ThreadPort): void {
     if (this.#timing || this.#closing) throw new Error("only an untouched connection can move to another thread");
     this.#closing = true;
     this.#socket.off("error", this.#onError);
-    const message: MovedConnection = { socket: this.#socket };
+    const message: MovedConnection = { socket: this.#socket, peer: this.peer, shutdown: this.#shutdown, options: this.#options };
     // A net.Socket is transferable since Node.js 24.20; the types do not list it yet.
     port.postMessage(message, [this.#socket as unknown as Transferable]);
   }
@@ -104,14 +139,14 @@ export class TcpStream {
    * (CRLF or LF) is accepted. Iteration ends early when the client hangs up
    * (a last unterminated line is still given, as Rust's does), or, with a
    * line on stderr and the connection closed, when the head grows past
-   * MAX_HEAD_BYTES or is not complete within the head timeout.
+   * MAX_HEAD_BYTES or misses one of its deadlines (see `HeadDeadlines`).
    */
   async *lines(): AsyncGenerator<string, void, undefined> {
     for (;;) {
       const read = await this.#lines().readLine(MAX_HEAD_BYTES - this.#headBytes);
       switch (read.kind) {
         case "line":
-          this.#headBytes += read.consumed;
+          this.#lineRead(read.consumed);
           if (read.bytes.length === 0) {
             this.#headComplete();
             yield "";
@@ -120,6 +155,7 @@ export class TcpStream {
           yield read.bytes.toString("utf8");
           continue;
         case "end":
+          this.#headComplete();
           if (read.partial.length > 0) yield read.partial.toString("utf8");
           return;
         case "too-long":
@@ -128,7 +164,7 @@ export class TcpStream {
           return;
         case "stopped":
           if (read.reason === "timeout") {
-            log(`${this.peer}: no complete request head within ${this.#headTimeoutMs / 1000} s; closing`);
+            log(`${this.peer}: ${this.#expired}; closing`);
             this.close();
           }
           return;
@@ -140,7 +176,8 @@ export class TcpStream {
    * Read and check a request head (RFC 9112). Returns the request, or
    * `undefined` when there is nothing for the stage to do: core has then
    * answered a bad request (400, 408, 414 or 431) or seen the client leave,
-   * and closed the connection.
+   * and closed the connection. A client that closes its side after part of
+   * a head gets a 400, as node:http answers it.
    */
   async readRequest(): Promise<Request | undefined> {
     try {
@@ -166,10 +203,13 @@ export class TcpStream {
         }
         headers.push(parseFieldLine(line));
       }
-      checkFraming(headers);
+      const length = checkFraming(headers);
+      const chunked = headers.some(([name]) => name.toLowerCase() === "transfer-encoding");
+      this.#body = Math.min(chunked ? Infinity : (length ?? 0), MAX_UNREAD_BODY_BYTES);
       this.#headComplete();
       return { ...requestLine, headers };
     } catch (error) {
+      this.#headComplete();
       if (error instanceof HttpError) {
         log(`${this.peer}: ${error.status}: ${error.message}`);
         await this.writeAll(errorResponse(error.status, error.message));
@@ -199,15 +239,18 @@ export class TcpStream {
 
   /**
    * Close the connection, as dropping a `TcpStream` does in Rust: what was
-   * written is still delivered, then our side is shut. What the client still
-   * sends is read and dropped for a short while (LINGER_MS, LINGER_MAX_BYTES),
-   * so that our kernel does not answer it with a reset that could destroy the
-   * response before the client has read it.
+   * written is still delivered, then our side is shut. Once our bytes are
+   * out, what the client still sends (the body of its request, which the
+   * stage did not read, up to MAX_UNREAD_BODY_BYTES, and LINGER_MAX_BYTES
+   * more) is read and dropped until it closes its side, within LINGER_MS of
+   * silence and LINGER_MAX_MS in all, so that our kernel does not answer it
+   * with a reset that could destroy the response before the client has read
+   * it. Past those limits the connection is dropped.
    */
   close(): void {
     if (this.#closing) return;
     this.#closing = true;
-    clearTimeout(this.#headTimer);
+    this.#headComplete();
     this.#reader?.stop("closed");
     const socket = this.#socket;
     if (socket.destroyed) return;
@@ -216,18 +259,30 @@ export class TcpStream {
       socket.destroySoon();
       return;
     }
-    const linger = setTimeout(() => socket.destroy(), LINGER_MS);
-    linger.unref();
-    socket.once("close", () => clearTimeout(linger));
+    const drop = (): void => {
+      socket.destroy();
+    };
+    let quiet: NodeJS.Timeout | undefined;
+    let overall: NodeJS.Timeout | undefined;
+    socket.once("finish", () => {
+      // Our response is with the kernel; from now on we only wait for the client.
+      quiet = setTimeout(drop, LINGER_MS).unref();
+      overall = setTimeout(drop, LINGER_MAX_MS).unref();
+    });
+    socket.once("close", () => {
+      clearTimeout(quiet);
+      clearTimeout(overall);
+    });
     // When the client has closed its side too and our bytes are out, we are done.
     socket.once("end", () => {
       if (socket.writableFinished) socket.destroy();
-      else socket.once("finish", () => socket.destroy());
+      else socket.once("finish", drop);
     });
-    let discarded = 0;
+    let budget = this.#body + LINGER_MAX_BYTES;
     socket.on("data", (chunk: Buffer) => {
-      discarded += chunk.length;
-      if (discarded > LINGER_MAX_BYTES) socket.destroy();
+      budget -= chunk.length;
+      if (budget < 0) drop();
+      else quiet?.refresh();
     });
     socket.end();
     socket.resume();
@@ -240,12 +295,25 @@ export class TcpStream {
 
   #lines(): LineReader {
     if (!this.#reader) {
-      this.#reader = new LineReader(this.#socket);
+      this.#reader = new LineReader(this.#socket, () => this.#bytes());
       this.#startTimers();
-      this.#headTimer = setTimeout(() => this.#lines().stop("timeout"), this.#headTimeoutMs);
-      this.#headTimer.unref();
+      this.#deadlines.start();
+      // Until its first byte, a connection may be closed by a shutdown.
+      this.#silence = whileSilent(this.#shutdown, () => this.#abandon(), this.#options.shutdownGraceMs);
     }
     return this.#reader;
+  }
+
+  #bytes(): void {
+    if (this.#deadlines.begun) return;
+    this.#deadlines.bytes();
+    this.#silence?.();
+  }
+
+  #abandon(): void {
+    if (this.#deadlines.begun || this.#closing) return;
+    log(`${this.peer}: sent nothing, and the server is shutting down; closing`);
+    this.close();
   }
 
   #startTimers(): void {
@@ -258,27 +326,34 @@ export class TcpStream {
     });
   }
 
+  #lineRead(consumed: number): void {
+    this.#headBytes += consumed;
+    this.#deadlines.line();
+  }
+
   async #headLine(max: number, status: number, tooLong: string): Promise<Buffer> {
     const read = await this.#lines().readLine(max);
     switch (read.kind) {
       case "line":
-        this.#headBytes += read.consumed;
+        this.#lineRead(read.consumed);
         return read.bytes;
       case "too-long":
         throw new HttpError(status, tooLong);
       case "stopped":
-        if (read.reason === "timeout") {
-          throw new HttpError(408, `no complete request head within ${this.#headTimeoutMs / 1000} s`);
-        }
+        if (read.reason === "timeout") throw new HttpError(408, this.#expired ?? "the request head took too long");
         throw new ClientGone();
       case "end":
+        // A reset also ends the reading, but there is nobody left to answer.
+        if (this.#deadlines.begun && this.#socket.readableEnded && !this.#socket.destroyed) {
+          throw new HttpError(400, "the client closed its side before the request head was complete");
+        }
         throw new ClientGone();
     }
   }
 
   #headComplete(): void {
-    clearTimeout(this.#headTimer);
-    this.#headTimer = undefined;
+    this.#deadlines.stop();
+    this.#silence?.();
   }
 }
 

@@ -4,6 +4,8 @@ import { TcpListener, serve, type StreamOptions, type TcpStream } from "../src/i
 
 export interface TestServer {
   readonly port: number;
+  /** How many connections the handler has been given so far. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -12,10 +14,14 @@ export async function startServer(
   options: StreamOptions = {},
 ): Promise<TestServer> {
   const listener = await TcpListener.listen({ address: { host: "127.0.0.1", port: 0 }, ...options });
+  let given = 0;
   void (async () => {
-    for await (const stream of listener.incoming()) serve(stream, handler);
+    for await (const stream of listener.incoming()) {
+      given += 1;
+      serve(stream, handler);
+    }
   })();
-  return { port: listener.address.port, close: () => listener.close() };
+  return { port: listener.address.port, connections: () => given, close: () => listener.close() };
 }
 
 /** A handler that answers with the request core parsed, as JSON. */

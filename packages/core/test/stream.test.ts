@@ -1,3 +1,4 @@
+import { connect as netConnect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { connect, exchange, parseResponse, readToClose } from "testkit";
 import { limits, type Request } from "../src/index.ts";
@@ -11,7 +12,7 @@ afterAll(() => stderr.mockRestore());
 describe("readRequest", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer(echoRequest, { headTimeoutMs: 300 });
+    server = await startServer(echoRequest, { firstByteTimeoutMs: 300, headLineTimeoutMs: 300 });
   });
   afterAll(() => server.close());
 
@@ -74,7 +75,30 @@ describe("readRequest", () => {
     halfway.write("GET / HTTP/1.1\r\nHost: a\r\n");
     const [a, b] = await Promise.all([readToClose(silent), readToClose(halfway)]);
     expect(parseResponse(a.bytes).statusLine).toBe("HTTP/1.1 408 Request Timeout");
+    expect(a.bytes.toString()).toContain("408 Request Timeout: no request within 0.3 s\n");
     expect(parseResponse(b.bytes).statusLine).toBe("HTTP/1.1 408 Request Timeout");
+    expect(b.bytes.toString()).toContain("408 Request Timeout: no complete line of the request head within 0.3 s\n");
+  });
+
+  it("answers 400, and logs one line, when the client closes its side after part of a head", async () => {
+    for (const partial of ["GET / HTTP/1.1\r\n", "GET / HTTP/1.1\r\nHost: a\r\n", "GET / HT"]) {
+      stderr.mockClear();
+      const socket = await connect(server.port);
+      const reply = readToClose(socket);
+      socket.end(partial);
+      const response = parseResponse((await reply).bytes);
+      expect(response.statusLine).toBe("HTTP/1.1 400 Bad Request");
+      expect(response.body.toString()).toBe("400 Bad Request: the client closed its side before the request head was complete\n");
+      expect(logged()).toMatch(/^127\.0\.0\.1:\d+: 400: the client closed its side before the request head was complete\n$/);
+    }
+  });
+
+  it("closes without an answer or a log line when the client leaves having sent nothing", async () => {
+    const socket = await connect(server.port);
+    const reply = readToClose(socket);
+    socket.end();
+    expect((await reply).bytes.length).toBe(0);
+    expect(logged()).toBe("");
   });
 
   it.each([
@@ -113,6 +137,59 @@ describe("readRequest", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     socket.resetAndDestroy();
     expect((await request("GET / HTTP/1.1\r\n\r\n")).line).toBe("GET / HTTP/1.1");
+  });
+});
+
+describe("the head's deadlines", () => {
+  let server: TestServer;
+  afterEach(() => server.close());
+
+  it("gives a person typing by hand time for each line, well past the wait for a first byte", async () => {
+    server = await startServer(echoRequest, { firstByteTimeoutMs: 200, headLineTimeoutMs: 5_000 });
+    const socket = await connect(server.port);
+    const reply = readToClose(socket);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 400)); // twice the first-byte wait
+    socket.write("GET /typed HTTP/1.1\r\n");
+    await pause();
+    socket.write("Host: by-hand\r\n");
+    await pause();
+    socket.write("\r\n");
+    const response = parseResponse((await reply).bytes);
+    expect(response.statusLine).toBe("HTTP/1.1 200 OK");
+    expect((JSON.parse(response.body.toString()) as Request).headers).toEqual([["Host", "by-hand"]]);
+  });
+
+  it("caps the whole head, even for a client that sends a line often", async () => {
+    server = await startServer(echoRequest, { headLineTimeoutMs: 5_000, headTimeoutMs: 300 });
+    const socket = await connect(server.port);
+    const reply = readToClose(socket);
+    socket.write("GET / HTTP/1.1\r\n");
+    const trickle = setInterval(() => socket.writable && socket.write("X-Again: yes\r\n"), 50);
+    try {
+      const response = parseResponse((await reply).bytes);
+      expect(response.statusLine).toBe("HTTP/1.1 408 Request Timeout");
+      expect(response.body.toString()).toBe("408 Request Timeout: no complete request head within 0.3 s\n");
+    } finally {
+      clearInterval(trickle);
+    }
+  });
+});
+
+describe("when the listener closes (shutdown)", () => {
+  it("closes a connection that has sent nothing, and still answers one whose request is on its way", async () => {
+    const server = await startServer(echoRequest);
+    const silent = await connect(server.port);
+    const silentReply = readToClose(silent, 10_000);
+    const late = await connect(server.port);
+    const lateReply = readToClose(late, 10_000);
+    await vi.waitFor(() => expect(server.connections()).toBe(2));
+    const closing = server.close();
+    late.write("GET /late HTTP/1.1\r\n\r\n"); // sent after shutdown began, within the grace
+    const [silentGot, lateGot] = await Promise.all([silentReply, lateReply]);
+    expect(silentGot).toEqual({ bytes: Buffer.alloc(0), ending: "end" });
+    expect((JSON.parse(parseResponse(lateGot.bytes).body.toString()) as Request).target).toBe("/late");
+    expect(logged()).toMatch(/^127\.0\.0\.1:\d+: sent nothing, and the server is shutting down; closing\n$/);
+    await closing;
   });
 });
 
@@ -170,6 +247,52 @@ describe("close", () => {
       const { bytes, ending } = await reply;
       expect(bytes.toString()).toBe("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
       expect(ending).toBe("end");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("an upload the server never reads", () => {
+  it.each([8, 40])("a %i MiB body: the response arrives whole and the connection ends cleanly", async (mib) => {
+    const server = await startServer(async (stream) => {
+      if (await stream.readRequest()) await stream.writeAll("HTTP/1.1 404 NOT FOUND\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnope");
+    });
+    try {
+      const size = mib * 1024 * 1024;
+      const socket = await connect(server.port);
+      const reply = readToClose(socket, 20_000);
+      socket.write(`POST /upload HTTP/1.1\r\nContent-Length: ${size}\r\n\r\n`);
+      socket.end(Buffer.alloc(size, "u"));
+      const { bytes, ending } = await reply;
+      expect(bytes.toString()).toBe("HTTP/1.1 404 NOT FOUND\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnope");
+      expect(ending).toBe("end");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it(`past ${limits.MAX_UNREAD_BODY_BYTES / 2 ** 20} MiB the client is dropped rather than read for ever`, async () => {
+    const server = await startServer(async (stream) => {
+      if (await stream.readRequest()) await stream.writeAll("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    });
+    try {
+      // A client that keeps sending after our answer and our FIN, as an upload does.
+      const socket = netConnect({ host: "127.0.0.1", port: server.port, allowHalfOpen: true });
+      const reply = readToClose(socket, 20_000);
+      socket.write("POST / HTTP/1.1\r\nContent-Length: 1000000000\r\n\r\n");
+      const chunk = Buffer.alloc(1024 * 1024, "v");
+      let sent = 0;
+      const pump = (): void => {
+        while (socket.writable && sent <= limits.MAX_UNREAD_BODY_BYTES + limits.LINGER_MAX_BYTES + 8 * chunk.length) {
+          sent += chunk.length;
+          if (!socket.write(chunk)) return void socket.once("drain", pump);
+        }
+      };
+      pump();
+      const { ending } = await reply;
+      expect(ending).toBe("reset");
+      expect(sent).toBeLessThanOrEqual(limits.MAX_UNREAD_BODY_BYTES + limits.LINGER_MAX_BYTES + 9 * chunk.length);
     } finally {
       await server.close();
     }

@@ -95,6 +95,27 @@ describe("moving a connection to a worker thread", () => {
     }
   });
 
+  it("the client's address travels with it, even when the client reset while it waited", async () => {
+    const listener = await TcpListener.listen({ address: { host: "127.0.0.1", port: 0 } });
+    const worker = new Worker(new URL("fixtures/peer-of-moved.ts", import.meta.url));
+    try {
+      const client = await connect(listener.address.port);
+      const address = `127.0.0.1:${client.localPort}`;
+      for await (const stream of take(listener.incoming(), 1)) {
+        expect(stream.peer).toBe(address); // read at accept
+        const closed = new Promise((resolve) => client.once("close", resolve));
+        client.resetAndDestroy(); // while it waits, as in a pool's queue
+        await closed;
+        await new Promise((resolve) => setTimeout(resolve, 50)); // let the reset reach the server's socket
+        stream.moveTo(worker);
+      }
+      expect(await new Promise((resolve) => worker.once("message", resolve))).toBe(address);
+    } finally {
+      await listener.close();
+      await worker.terminate();
+    }
+  });
+
   it("refuses a connection that was already read from", async () => {
     const listener = await TcpListener.listen({ address: { host: "127.0.0.1", port: 0 } });
     try {
