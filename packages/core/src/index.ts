@@ -1,4 +1,6 @@
 // core: what every stage shares, written once.
+// First, so that a Node.js too old for the stages is refused before anything else runs.
+import "./runtime.ts";
 export { addressFromEnv, intSetting, urlOf, DEFAULT_ADDRESS, type Address, type Env } from "./config.ts";
 export { StartupError, exitWithError, firstLine } from "./fatal.ts";
 export { HttpError, errorResponse, type Request } from "./http.ts";
@@ -10,4 +12,5 @@ export { connectionLimit, poolSize, sleepMs } from "./settings.ts";
 export { shutdownSignal } from "./shutdown.ts";
 export { TcpStream, UNKNOWN_PEER, serve, type MovedConnection, type StreamOptions, type ThreadPort } from "./stream.ts";
 export type { HeadTimeouts } from "./deadlines.ts";
+export { runtimeProblem } from "./runtime.ts";
 export * as thread from "./thread.ts";
