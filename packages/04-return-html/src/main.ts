@@ -16,6 +16,7 @@ async function handleConnection(stream: TcpStream): Promise<void> {
   const contents = await readFile(new URL("../hello.html", import.meta.url), "utf8");
   // Content-Length counts bytes; contents.length would count UTF-16 code units.
   const length = Buffer.byteLength(contents);
-  const response = `${status}\r\nContent-Length: ${length}\r\n\r\n${contents}`;
+  // Beyond the book: `Connection: close` says that this connection ends with the response (RFC 9112 §9.6).
+  const response = `${status}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${contents}`;
   await stream.writeAll(response);
 }

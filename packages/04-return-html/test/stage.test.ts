@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { describeRobustness, get, useStage, type RunningStage } from "testkit";
+import { describeRealClients, describeRobustness, get, useStage, type RunningStage } from "testkit";
 
 const stage = useStage(import.meta.url);
 const hello = readFileSync(new URL("../hello.html", import.meta.url));
@@ -21,3 +21,4 @@ it.each(["/", "/any/path"])("answers GET %s with hello.html and its length in by
 });
 
 describeRobustness(stage, { refusal: "answers", probe: (running) => expectHello(running, "/") });
+describeRealClients(stage, { uploadStatus: 200 });

@@ -17,13 +17,14 @@ async function handleConnection(stream: TcpStream): Promise<void> {
     const status = "HTTP/1.1 200 OK";
     const contents = await readFile(new URL("../hello.html", import.meta.url), "utf8");
     const length = Buffer.byteLength(contents);
-    const response = `${status}\r\nContent-Length: ${length}\r\n\r\n${contents}`;
+    // Beyond the book: `Connection: close` says that this connection ends with the response (RFC 9112 §9.6).
+    const response = `${status}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${contents}`;
     await stream.writeAll(response);
   } else {
     const status = "HTTP/1.1 404 NOT FOUND";
     const contents = await readFile(new URL("../404.html", import.meta.url), "utf8");
     const length = Buffer.byteLength(contents);
-    const response = `${status}\r\nContent-Length: ${length}\r\n\r\n${contents}`;
+    const response = `${status}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${contents}`;
     await stream.writeAll(response);
   }
 }

@@ -2,4 +2,4 @@
 // and 06: the refactoring must not change what a client sees.
 import { describeRoutingStage } from "testkit";
 
-describeRoutingStage(import.meta.url);
+describeRoutingStage(import.meta.url, { typing: true });

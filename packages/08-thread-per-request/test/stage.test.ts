@@ -20,7 +20,8 @@ it("a bad SLEEP_MS stops it at start with one line", async () => {
   await expectRefusedAtStart(stageDirOf(import.meta.url), { SLEEP_MS: "soon" }, 'error: SLEEP_MS must be a whole number from 0 to 600000, got "soon"');
 });
 
-describeServing(stage, stageDirOf(import.meta.url), { sleep: true, memory: false });
+// A new thread per connection makes each request slow: fewer of them through the keep-alive agent.
+describeServing(stage, stageDirOf(import.meta.url), { sleep: true, memory: false, keepAliveRequests: 20 });
 
 it("`pnpm cost` measures a thread's start time and memory", async () => {
   const run = await runToExit(stageDirOf(import.meta.url), "src/cost.ts", { RUNS: "3", THREADS: "2" }, 30_000);

@@ -24,6 +24,7 @@ export async function handleConnection(stream: TcpStream): Promise<void> {
 
   const contents = await readFile(new URL(`../${filename}`, import.meta.url), "utf8");
   const length = Buffer.byteLength(contents);
-  const response = `${status}\r\nContent-Length: ${length}\r\n\r\n${contents}`;
+  // Beyond the book: `Connection: close` says that this connection ends with the response (RFC 9112 §9.6).
+  const response = `${status}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${contents}`;
   await stream.writeAll(response);
 }

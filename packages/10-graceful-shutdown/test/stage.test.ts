@@ -107,5 +107,5 @@ it.each([
 
 describe("with no limit on connections (TAKE=0)", () => {
   const stage = useStage(import.meta.url, { ...fast, TAKE: "0" });
-  describeServing(stage, dir, { sleep: true });
+  describeServing(stage, dir, { sleep: true, typing: true });
 });

@@ -5,3 +5,4 @@ export { describeRouting, describeRoutingStage, describeServing, type ServingOpt
 export { slowAndFast, type SlowAndFast } from "./slow.ts";
 export type { Route } from "./routing.ts";
 export { describeThreadPool, type Pool, type PoolLibrary } from "./pool.ts";
+export { describeRealClients, type RealClientsOptions } from "./real-clients.ts";

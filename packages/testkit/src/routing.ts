@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exchange, get, parseResponse } from "./client.ts";
+import { describeRealClients } from "./real-clients.ts";
 import { describeRobustness } from "./robustness.ts";
 import { stageDirOf, useStage, type RunningStage } from "./stage.ts";
 
@@ -49,18 +50,27 @@ export interface ServingOptions {
   readonly sleep?: boolean;
   /** Check memory under many clients (see `RobustnessOptions.memory`). */
   readonly memory?: boolean;
+  /** Requests through a keep-alive agent (see `RealClientsOptions`). */
+  readonly keepAliveRequests?: number;
+  /** Also type a request by hand (see `RealClientsOptions`). */
+  readonly typing?: boolean;
 }
 
 /**
  * What every stage from 05 on does: answer by the request line (with
  * `/sleep` from 07 on), and keep serving after bad clients.
  */
-export function describeServing(stage: () => RunningStage, stageDir: string, { sleep = false, memory = true }: ServingOptions = {}): void {
+export function describeServing(
+  stage: () => RunningStage,
+  stageDir: string,
+  { sleep = false, memory = true, keepAliveRequests, typing }: ServingOptions = {},
+): void {
   describeRouting(stage, stageDir, sleep ? [SLEEP_ROUTE] : []);
   describeRobustness(stage, { refusal: "answers", memory, probe: answersRoot });
+  describeRealClients(stage, { uploadStatus: 404, keepAliveRequests, typing });
 }
 
 /** The whole test of 05 and 06, against the stage of this test file. */
-export function describeRoutingStage(testFileUrl: string): void {
-  describeServing(useStage(testFileUrl), stageDirOf(testFileUrl));
+export function describeRoutingStage(testFileUrl: string, options: ServingOptions = {}): void {
+  describeServing(useStage(testFileUrl), stageDirOf(testFileUrl), options);
 }
