@@ -1,11 +1,17 @@
 // Stage 10 with the clients a reader really has: a browser's spare
 // connections when Ctrl+C comes, more clients than TAKE at once, a client
 // that gives up while it waits for a worker.
-import { expect, it } from "vitest";
+import { expect, it, onTestFinished } from "vitest";
 import { UNKNOWN_PEER } from "core";
-import { connect, get, readToClose, stageDirOf, startStage, type Reply } from "testkit";
+import { connect, get, readToClose, stageDirOf, startStage as start, type Reply, type RunningStage } from "testkit";
 
 const dir = stageDirOf(import.meta.url);
+/** Start the stage, and stop it when the test ends, passed or failed. */
+async function startStage(dir: string, env: Record<string, string>): Promise<RunningStage> {
+  const running = await start(dir, env);
+  onTestFinished(() => running.stop());
+  return running;
+}
 const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))]);
 
@@ -51,22 +57,18 @@ it("ten /sleep at once with TAKE=2: two are answered in full, the rest refused w
 
 it("a client that resets while it waits for a worker is logged with its address, not `?:?`", async () => {
   const running = await startStage(dir, { TAKE: "0", POOL_SIZE: "1", SLEEP_MS: "1500" });
-  try {
-    const sleeping = get(running.port, "/sleep", 30_000); // holds the only worker
-    await running.waitUntil(() => /got a job; executing\./.test(running.stdout()));
-    const quitter = await connect(running.port);
-    const peer = `127.0.0.1:${quitter.localPort}`;
-    quitter.write("GET / HTTP/1.1\r\n");
-    // Time for the main thread to accept it; a client that resets before that
-    // has no address left for anyone, and is logged as UNKNOWN_PEER instead.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    quitter.resetAndDestroy();
-    await sleeping;
-    const logged = [`${peer}: the client hung up (ECONNRESET)`, `${UNKNOWN_PEER}: the client hung up (ECONNRESET)`];
-    await running.waitUntil(() => logged.some((line) => running.stderr().includes(line)), 10_000);
-    expect(running.stderr()).not.toContain("?:?");
-    expect(running.stderr()).not.toContain(": 400:"); // a reset is not a request cut short: nobody is left to answer
-  } finally {
-    await running.stop();
-  }
+  const sleeping = get(running.port, "/sleep", 30_000); // holds the only worker
+  await running.waitUntil(() => /got a job; executing\./.test(running.stdout()));
+  const quitter = await connect(running.port);
+  const peer = `127.0.0.1:${quitter.localPort}`;
+  quitter.write("GET / HTTP/1.1\r\n");
+  // Time for the main thread to accept it; a client that resets before that
+  // has no address left for anyone, and is logged as UNKNOWN_PEER instead.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  quitter.resetAndDestroy();
+  await sleeping;
+  const logged = [`${peer}: the client hung up (ECONNRESET)`, `${UNKNOWN_PEER}: the client hung up (ECONNRESET)`];
+  await running.waitUntil(() => logged.some((line) => running.stderr().includes(line)), 10_000);
+  expect(running.stderr()).not.toContain("?:?");
+  expect(running.stderr()).not.toContain(": 400:"); // a reset is not a request cut short: nobody is left to answer
 });
