@@ -131,7 +131,7 @@ export function markdown(results: Results, checks: readonly TargetCheck[]): stri
   const { settings } = results;
   return `# pnpm bench
 
-${machineLine(results)}. Windows of ${settings.seconds} s, ${settings.rounds} rounds${settings.smoke ? " (smoke run: too short to mean much)" : ""}.
+${machineLine(results)}. ${settings.smoke ? "A smoke run: each load is a fixed number of requests, not a time window, and too short to mean much" : `Windows of ${settings.seconds} s, ${settings.rounds} rounds`}.
 
 ## Targets
 

@@ -61,7 +61,7 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
           entry.maxThreads = Math.max(entry.maxThreads, server.workerThreads());
         }, SAMPLE_EVERY_MS);
         try {
-          const result = await load({ port: server.port, connections: settings.threadConnections, seconds: settings.seconds });
+          const result = await load({ port: server.port, connections: settings.threadConnections, span: settings.spans.burst });
           entry.rounds.push(result);
           progress(`cost of a thread · round ${round}/${settings.rounds} · ${stage}, ${settings.threadConnections} clients: ${describe(result)}, up to ${entry.maxThreads} threads`);
         } finally {
