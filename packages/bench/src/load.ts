@@ -11,6 +11,8 @@ export interface Load {
   readonly span: Span;
   /** Reuse each connection (HTTP keep-alive); by default one connection per request, as the book's server does. */
   readonly keepAlive?: boolean;
+  /** Called as each response arrives, on the load's thread (the bench counts a server's threads then). */
+  readonly onResponse?: () => void;
 }
 
 export interface LoadResult {
@@ -33,7 +35,7 @@ export const failures = (result: LoadResult): number => result.errors + result.t
 /** A cap on requests per second of load, so that a timed load is bounded in count as well as in time. */
 const MAX_PER_SECOND = 200_000;
 
-export async function load({ port, path = "/", connections, span, keepAlive = false }: Load): Promise<LoadResult> {
+export async function load({ port, path = "/", connections, span, keepAlive = false, onResponse }: Load): Promise<LoadResult> {
   if ("requests" in span && span.requests < connections) {
     throw new Error(`a load of ${span.requests} requests cannot have ${connections} connections`);
   }
@@ -63,6 +65,7 @@ export async function load({ port, path = "/", connections, span, keepAlive = fa
     run.on("response", (_client: unknown, statusCode: number, _bytes: number, milliseconds: number) => {
       if (statusCode >= 200 && statusCode < 300) latencies.push(milliseconds);
       lastResponse = performance.now();
+      onResponse?.();
     });
     // The safety net of a counted load: a server that stops answering ends
     // it here, with fewer responses than asked for.
