@@ -2,7 +2,7 @@
 // start of one worker thread and weighs idle ones; then stage 08 (a thread
 // per connection) and stage 09 (a pool of 4) take the same burst of
 // concurrent clients, in turn, while the bench counts their threads.
-import { runToExit, type RunningStage } from "testkit/process";
+import { HAS_PROC, runToExit, type RunningStage } from "testkit/process";
 import { failures, load, type LoadResult } from "./load.ts";
 import { describe, progress } from "./progress.ts";
 import { stageDir, startServer, stopAll, type StageName } from "./servers.ts";
@@ -22,9 +22,10 @@ export interface BurstRow {
   readonly connections: number;
   readonly rounds: readonly LoadResult[];
   readonly perSecond: number;
-  /** The most worker threads the process had at once. */
-  readonly maxThreads: number;
-  readonly peakRssMb: number;
+  /** The most worker threads the process had at once; null where there is no /proc to count them in. */
+  readonly maxThreads: number | null;
+  /** Peak resident memory of the server process, in MB; null where there is no /proc. */
+  readonly peakRssMb: number | null;
 }
 
 const STAGES: readonly StageName[] = ["08-thread-per-request", "09-thread-pool"];
@@ -62,6 +63,7 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
         const entry = results.get(stage) as { rounds: LoadResult[]; maxThreads: number };
         let sampledAt = Number.NEGATIVE_INFINITY;
         const sample = (): void => {
+          if (!HAS_PROC) return;
           sampledAt = performance.now();
           entry.maxThreads = Math.max(entry.maxThreads, server.workerThreads());
         };
@@ -77,7 +79,8 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
             },
           });
           entry.rounds.push(result);
-          progress(`cost of a thread · round ${round}/${settings.rounds} · ${stage}, ${settings.threadConnections} clients: ${describe(result)}, up to ${entry.maxThreads} threads`);
+          const threads = HAS_PROC ? `up to ${entry.maxThreads} threads` : "threads not counted (no /proc)";
+          progress(`cost of a thread · round ${round}/${settings.rounds} · ${stage}, ${settings.threadConnections} clients: ${describe(result)}, ${threads}`);
         } finally {
           clearInterval(sampler);
         }
@@ -91,8 +94,8 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
         connections: settings.threadConnections,
         rounds,
         perSecond: median(rounds.map((result) => result.perSecond)),
-        maxThreads,
-        peakRssMb: megabytes((servers.get(stage) as RunningStage).peakMemory()),
+        maxThreads: HAS_PROC ? maxThreads : null,
+        peakRssMb: HAS_PROC ? megabytes((servers.get(stage) as RunningStage).peakMemory()) : null,
       };
     });
     return { startMs, mbPerThread, rows };

@@ -4,7 +4,7 @@
 // The servers are measured in turn, round after round (A B C … A B C …),
 // so that a machine growing slower or faster affects them all alike; each
 // figure is the median over the rounds.
-import type { RunningStage } from "testkit/process";
+import { HAS_PROC, type RunningStage } from "testkit/process";
 import { failures, load, type LoadResult } from "./load.ts";
 import { describe, progress } from "./progress.ts";
 import { startNodeHttp, startServer, stopAll } from "./servers.ts";
@@ -21,8 +21,8 @@ export interface ThroughputRow {
   readonly p99Ms: number;
   /** `perSecond` over node:http's (one connection per request), both medians over the same interleaved rounds. */
   readonly ratio: number;
-  /** Peak resident memory of the server process over the whole run, in MB. */
-  readonly peakRssMb: number;
+  /** Peak resident memory of the server process over the whole run, in MB; null where there is no /proc to read it from. */
+  readonly peakRssMb: number | null;
   readonly errors: number;
 }
 
@@ -81,7 +81,7 @@ export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
         p50Ms: median(rounds.map((result) => result.p50Ms)),
         p99Ms: median(rounds.map((result) => result.p99Ms)),
         ratio: median(perSecond) / baseline,
-        peakRssMb: megabytes(serverOf(target).peakMemory()),
+        peakRssMb: HAS_PROC ? megabytes(serverOf(target).peakMemory()) : null,
         errors: rounds.reduce((sum, result) => sum + failures(result), 0),
       };
     });
