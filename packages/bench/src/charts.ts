@@ -1,7 +1,7 @@
 // The charts of a run, drawn by Apache ECharts on the server side as SVG.
 import * as echarts from "echarts";
 import { ms } from "./progress.ts";
-import { times as ratio, type Results } from "./report.ts";
+import { NOT_MEASURED, times as ratio, type Results } from "./report.ts";
 import { BASELINE } from "./throughput.ts";
 
 const WIDTH = 760;
@@ -94,7 +94,11 @@ function threadsChart(results: Results): string {
         yAxisIndex: 1,
         data: rows.map((row) => row.peakRssMb),
         itemStyle: { color: "#fac858" },
-        label: { show: true, position: "top", formatter: (p) => `${String(p.value)} MB, ${rows[p.dataIndex]?.maxThreads ?? "?"} threads` },
+        label: {
+          show: true,
+          position: "top",
+          formatter: (p) => (p.value == null ? NOT_MEASURED : `${String(p.value)} MB, ${rows[p.dataIndex]?.maxThreads ?? "?"} threads`),
+        },
       },
     ],
   });

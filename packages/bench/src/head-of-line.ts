@@ -5,7 +5,7 @@
 import { load, type LoadResult } from "./load.ts";
 import { describe, progress } from "./progress.ts";
 import { startServer, stopAll, type StageName } from "./servers.ts";
-import type { Settings } from "./settings.ts";
+import type { Settings, Span } from "./settings.ts";
 
 export interface HeadOfLineRow {
   readonly stage: StageName;
@@ -23,18 +23,18 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export async function headOfLine(settings: Settings): Promise<HeadOfLineRow[]> {
   const rows: HeadOfLineRow[] = [];
+  const { spans } = settings;
   for (const stage of STAGES) {
     const server = await startServer(stage, { SLEEP_MS: String(settings.sleepMs), TAKE: "0" });
     try {
-      const get = (seconds: number): Promise<LoadResult> => load({ port: server.port, connections: 1, seconds });
-      await get(settings.warmupSeconds);
-      const idle = await get(settings.seconds);
+      const get = (span: Span): Promise<LoadResult> => load({ port: server.port, connections: 1, span });
+      await get(spans.warmup);
+      const idle = await get(spans.get);
       progress(`head-of-line · ${stage} · GET / alone: ${describe(idle)}`);
-      // The sleepers start first and go on a little longer than the timed window.
-      const sleepersSeconds = settings.seconds + Math.ceil((3 * settings.sleepMs) / 1000);
-      const sleeping = load({ port: server.port, path: "/sleep", connections: settings.sleepers, seconds: sleepersSeconds });
+      // The sleepers start first (and in a timed run go on a little longer than the timed window).
+      const sleeping = load({ port: server.port, path: "/sleep", connections: settings.sleepers, span: spans.sleeps });
       await pause(2 * settings.sleepMs);
-      const busy = await get(settings.seconds);
+      const busy = await get(spans.get);
       const sleeps = await sleeping;
       progress(`head-of-line · ${stage} · GET / with ${settings.sleepers} clients on /sleep: ${describe(busy)}`);
       rows.push({ stage, idle, busy, sleeps, p99Ratio: busy.p99Ms / idle.p99Ms });

@@ -2,9 +2,8 @@
 // start of one worker thread and weighs idle ones; then stage 08 (a thread
 // per connection) and stage 09 (a pool of 4) take the same burst of
 // concurrent clients, in turn, while the bench counts their threads.
-import type { RunningStage } from "testkit/process";
-import { runToExit } from "testkit/process";
-import { load, type LoadResult } from "./load.ts";
+import { HAS_PROC, runToExit, type RunningStage } from "testkit/process";
+import { failures, load, type LoadResult } from "./load.ts";
 import { describe, progress } from "./progress.ts";
 import { stageDir, startServer, stopAll, type StageName } from "./servers.ts";
 import type { Settings } from "./settings.ts";
@@ -23,13 +22,16 @@ export interface BurstRow {
   readonly connections: number;
   readonly rounds: readonly LoadResult[];
   readonly perSecond: number;
-  /** The most worker threads the process had at once. */
-  readonly maxThreads: number;
-  readonly peakRssMb: number;
+  /** The most worker threads the process had at once; null where there is no /proc to count them in. */
+  readonly maxThreads: number | null;
+  /** Peak resident memory of the server process, in MB; null where there is no /proc. */
+  readonly peakRssMb: number | null;
 }
 
 const STAGES: readonly StageName[] = ["08-thread-per-request", "09-thread-pool"];
 const SAMPLE_EVERY_MS = 50;
+/** Responses also trigger a count (08's threads live only as long as their connection), at most this often. */
+const SAMPLE_ON_RESPONSE_EVERY_MS = 10;
 
 export async function threadCost(settings: Settings): Promise<ThreadCost> {
   progress(`cost of a thread · pnpm --filter 08-thread-per-request cost (RUNS=${settings.costRuns} THREADS=${settings.costThreads})`);
@@ -50,23 +52,39 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
   const results = new Map<StageName, { rounds: LoadResult[]; maxThreads: number }>();
   try {
     for (const stage of STAGES) {
-      servers.set(stage, await startServer(stage));
+      const server = await startServer(stage);
+      servers.set(stage, server);
       results.set(stage, { rounds: [], maxThreads: 0 });
+      await answerOnce(stage, server);
     }
     for (let round = 1; round <= settings.rounds; round++) {
       for (const stage of STAGES) {
         const server = servers.get(stage) as RunningStage;
         const entry = results.get(stage) as { rounds: LoadResult[]; maxThreads: number };
-        const sampler = setInterval(() => {
+        let sampledAt = Number.NEGATIVE_INFINITY;
+        const sample = (): void => {
+          if (!HAS_PROC) return;
+          sampledAt = performance.now();
           entry.maxThreads = Math.max(entry.maxThreads, server.workerThreads());
-        }, SAMPLE_EVERY_MS);
+        };
+        const sampler = setInterval(sample, SAMPLE_EVERY_MS);
         try {
-          const result = await load({ port: server.port, connections: settings.threadConnections, seconds: settings.seconds });
+          sample();
+          const result = await load({
+            port: server.port,
+            connections: settings.threadConnections,
+            span: settings.spans.burst,
+            onResponse: () => {
+              if (performance.now() - sampledAt >= SAMPLE_ON_RESPONSE_EVERY_MS) sample();
+            },
+          });
           entry.rounds.push(result);
-          progress(`cost of a thread · round ${round}/${settings.rounds} · ${stage}, ${settings.threadConnections} clients: ${describe(result)}, up to ${entry.maxThreads} threads`);
+          const threads = HAS_PROC ? `up to ${entry.maxThreads} threads` : "threads not counted (no /proc)";
+          progress(`cost of a thread · round ${round}/${settings.rounds} · ${stage}, ${settings.threadConnections} clients: ${describe(result)}, ${threads}`);
         } finally {
           clearInterval(sampler);
         }
+        refuseReplacedWorkers(stage, server);
       }
     }
     const rows = STAGES.map((stage): BurstRow => {
@@ -76,12 +94,31 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
         connections: settings.threadConnections,
         rounds,
         perSecond: median(rounds.map((result) => result.perSecond)),
-        maxThreads,
-        peakRssMb: megabytes((servers.get(stage) as RunningStage).peakMemory()),
+        maxThreads: HAS_PROC ? maxThreads : null,
+        peakRssMb: HAS_PROC ? megabytes((servers.get(stage) as RunningStage).peakMemory()) : null,
       };
     });
     return { startMs, mbPerThread, rows };
   } finally {
     await stopAll(servers.values());
   }
+}
+
+/**
+ * One `GET /`, answered, before any thread is counted. The first request
+ * that reads a file starts libuv's threadpool, from whichever thread makes
+ * it: here a worker thread, so the pool's four threads carry the name
+ * WorkerThread until each first runs and renames itself `libuv-worker`
+ * (libuv waits for that before the read goes on). Counted during the burst,
+ * they made a pool of 4 look like 5 on a busy machine.
+ */
+async function answerOnce(stage: StageName, server: RunningStage): Promise<void> {
+  const once = await load({ port: server.port, connections: 1, span: { requests: 1, capSeconds: 60 } });
+  if (once.requests !== 1 || failures(once) > 0) throw new Error(`${stage} did not answer a first GET / (${describe(once)})`);
+}
+
+/** A worker thread that died and was replaced would be counted twice for a moment: the count would mean nothing. */
+function refuseReplacedWorkers(stage: StageName, server: RunningStage): void {
+  const replaced = /^Worker \d+ stopped unexpectedly.*$/m.exec(server.stderr());
+  if (replaced) throw new Error(`${stage} lost a worker thread during the burst, so its thread count is not the pool's: ${replaced[0]}`);
 }

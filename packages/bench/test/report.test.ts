@@ -1,4 +1,5 @@
 // The bench's arithmetic and its verdicts, on fixed numbers.
+import { EventEmitter } from "node:events";
 import type autocannon from "autocannon";
 import { describe, expect, it } from "vitest";
 import { reconnectWithEmptyQueue, type LoadResult } from "../src/load.ts";
@@ -19,7 +20,7 @@ describe("stats", () => {
   });
 });
 
-const loadResult = (p99Ms: number): LoadResult => ({ requests: 10, perSecond: 10, p50Ms: p99Ms / 2, p99Ms, maxMs: p99Ms, errors: 0, timeouts: 0, non2xx: 0 });
+const loadResult = (p99Ms: number): LoadResult => ({ requests: 10, perSecond: 10, p50Ms: p99Ms / 2, p99Ms, maxMs: p99Ms, errors: 0, timeouts: 0, non2xx: 0, unanswered: 0 });
 
 function fixture(over: { ratio10: number; ratio09: number; busy07: number; busy09: number; dispatchRatio: number; rss10: number }): Results {
   const settings = { ...benchSettings({}), sleepMs: 250 };
@@ -82,15 +83,59 @@ describe("checkTargets", () => {
 });
 
 describe("reconnectWithEmptyQueue", () => {
-  it("empties the client's request queue each time it connects again", () => {
-    const calls: string[] = [];
-    const client = {
-      pipelinedRequests: { clear: () => calls.push("clear") },
-      _connect: () => calls.push("connect"),
+  /** The internals of autocannon's client that the workaround touches, on a real EventEmitter. */
+  class FakeClient extends EventEmitter {
+    readonly calls: string[] = [];
+    queued = 0;
+    reqsMade = 0;
+    conn: object | undefined;
+    readonly pipelinedRequests = {
+      size: (): number => this.queued,
+      clear: (): void => {
+        this.calls.push("clear");
+        this.queued = 0;
+      },
     };
-    reconnectWithEmptyQueue(client as unknown as autocannon.Client);
-    (client._connect as () => void)();
-    expect(calls).toEqual(["clear", "connect"]);
+    _connect(): void {
+      this.calls.push("connect");
+      this.conn = {};
+    }
+    /** What autocannon does for one request on the current connection. */
+    send(): void {
+      this.queued += 1;
+      this.reqsMade += 1;
+    }
+  }
+  const setUp = (): { client: FakeClient; unanswered: () => number } => {
+    const client = new FakeClient();
+    let unanswered = 0;
+    reconnectWithEmptyQueue(client as unknown as autocannon.Client, () => unanswered++);
+    return { client, unanswered: () => unanswered };
+  };
+
+  it("empties the client's request queue each time it connects again, and does not count the dropped request as made", () => {
+    const { client, unanswered } = setUp();
+    client._connect(); // the first connection
+    client.send();
+    client.emit("response"); // answered; autocannon writes its next request at once
+    client.queued -= 1;
+    client.send();
+    client._connect(); // the server closed the connection
+    expect(client.calls).toEqual(["clear", "connect", "clear", "connect"]);
+    expect(client.reqsMade).toBe(1); // so that `amount` counts answered requests
+    expect(unanswered()).toBe(0);
+  });
+
+  it("reports a connection that the server closed without answering, unless it failed with an error", () => {
+    const { client, unanswered } = setUp();
+    client._connect();
+    client.send();
+    client._connect(); // closed with no response
+    expect(unanswered()).toBe(1);
+    client.send();
+    client.emit("connError", new Error("reset")); // autocannon counts this one as an error
+    client._connect();
+    expect(unanswered()).toBe(1);
   });
 
   it("refuses a client without the internals it relies on", () => {

@@ -22,8 +22,11 @@ export interface Reply {
 /**
  * Read everything `socket` receives until the server closes it. A reset
  * after the data counts as an ending too, since a refusing server may reset.
+ * The timeout is a bound for a server that never closes, not a speed: it is
+ * generous, since on a loaded machine a stage may take seconds to start the
+ * thread that answers.
  */
-export function readToClose(socket: Socket, timeoutMs = 5_000): Promise<Reply> {
+export function readToClose(socket: Socket, timeoutMs = 10_000): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let ending: Reply["ending"] = "end";

@@ -20,12 +20,31 @@ export interface RunningStage {
   waitUntil(holds: (stdout: string) => boolean, timeoutMs?: number): Promise<void>;
   /** The exit code and signal, once the process has exited. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Peak resident memory of the process so far, in bytes (Linux). */
+  /** Peak resident memory of the process so far, in bytes. Needs /proc: see `HAS_PROC`. */
   peakMemory(): number;
-  /** How many worker threads the process has right now (Linux). */
+  /**
+   * How many threads of the process are named `WorkerThread` right now, the
+   * name Node.js gives the thread of each `new Worker(…)`. Needs /proc: see
+   * `HAS_PROC`.
+   *
+   * A thread takes the name of the thread that starts it until it names
+   * itself. libuv's threadpool (four `libuv-worker` threads) starts at the
+   * process's first file-system or DNS call; when a worker thread makes that
+   * call, the four threads count here too until each has run for the first
+   * time, which on a busy machine can take tens of milliseconds. libuv waits
+   * for all of them to run before that first call returns, so count only
+   * once the process has answered a request that read a file.
+   */
   workerThreads(): number;
   stop(): Promise<void>;
 }
+
+/**
+ * Whether this system has the /proc files that `peakMemory()` and
+ * `workerThreads()` read (`/proc/<pid>/status` and `/proc/<pid>/task/<tid>/comm`):
+ * Linux. Checks that use them run only where it is true, and say so.
+ */
+export const HAS_PROC = process.platform === "linux";
 
 const children = new Set<ChildProcess>();
 process.once("exit", () => {
@@ -72,7 +91,9 @@ export async function startStage(
     });
   });
 
-  const waitUntil = (holds: (stdout: string) => boolean, timeoutMs = 5_000, what = "the expected output"): Promise<void> =>
+  // The default waits are bounds for a stage that is broken, not speeds:
+  // generous, since a loaded machine can take seconds to run a new thread.
+  const waitUntil = (holds: (stdout: string) => boolean, timeoutMs = 10_000, what = "the expected output"): Promise<void> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
         if (holds(out)) {
@@ -95,7 +116,7 @@ export async function startStage(
       check();
     });
 
-  const waitForStdout = async (pattern: RegExp, timeoutMs = 5_000): Promise<RegExpMatchArray> => {
+  const waitForStdout = async (pattern: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> => {
     await waitUntil((text) => pattern.test(text), timeoutMs, String(pattern));
     return pattern.exec(out) as RegExpMatchArray;
   };
