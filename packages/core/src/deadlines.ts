@@ -36,6 +36,9 @@ export class HeadDeadlines {
   #line: NodeJS.Timeout | undefined;
   #head: NodeJS.Timeout | undefined;
   #begun = false;
+  #stopped = false;
+  /** Counts the lines read, so that a line timeout can tell whether one came meanwhile. */
+  #lines = 0;
 
   constructor(timeouts: HeadTimeouts, expired: (reason: string) => void) {
     this.#expired = expired;
@@ -51,7 +54,7 @@ export class HeadDeadlines {
 
   /** Reading starts: the client has `firstByteTimeoutMs` to send something. */
   start(): void {
-    this.#first = this.#timer(this.#firstByteMs, `no request within ${seconds(this.#firstByteMs)}`);
+    this.#first = this.#timer(this.#firstByteMs, `no request within ${seconds(this.#firstByteMs)}`, () => this.#begun);
   }
 
   /** Bytes arrived. The first ones start the per-line and whole-head clocks. */
@@ -59,26 +62,44 @@ export class HeadDeadlines {
     if (this.#begun) return;
     this.#begun = true;
     clearTimeout(this.#first);
-    this.#head = this.#timer(this.#headMs, `no complete request head within ${seconds(this.#headMs)}`);
-    this.#line = this.#timer(this.#lineMs, `no complete line of the request head within ${seconds(this.#lineMs)}`);
+    this.#head = this.#timer(this.#headMs, `no complete request head within ${seconds(this.#headMs)}`, () => false);
+    this.#startLineClock();
   }
 
   /** A whole line of the head was read: the next one gets a fresh `headLineTimeoutMs`. */
   line(): void {
-    this.#line?.refresh();
+    this.#lines += 1;
+    if (!this.#begun || this.#stopped) return;
+    clearTimeout(this.#line);
+    this.#startLineClock();
   }
 
   /** The head is complete, or reading it is over: no clock runs any more. */
   stop(): void {
+    this.#stopped = true;
     clearTimeout(this.#first);
     clearTimeout(this.#line);
     clearTimeout(this.#head);
   }
 
-  #timer(ms: number, reason: string): NodeJS.Timeout {
+  #startLineClock(): void {
+    const seen = this.#lines;
+    this.#line = this.#timer(this.#lineMs, `no complete line of the request head within ${seconds(this.#lineMs)}`, () => this.#lines !== seen);
+  }
+
+  /**
+   * A clock that, when it runs out, lets the event loop do one more round
+   * of I/O before it acts: on a starved machine the timer can come due while
+   * the client's bytes already wait in the kernel, unread. `met` says
+   * whether what the clock waited for has happened meanwhile.
+   */
+  #timer(ms: number, reason: string, met: () => boolean): NodeJS.Timeout {
     const timer = setTimeout(() => {
-      this.stop();
-      this.#expired(reason);
+      setImmediate(() => {
+        if (this.#stopped || met()) return;
+        this.stop();
+        this.#expired(reason);
+      });
     }, ms);
     timer.unref();
     return timer;
