@@ -2,8 +2,10 @@
 // Node.js 24 through the shim pnpm writes to node_modules/.bin/node. For that
 // one shim (its target is a binary, not a script with a `#!` line) pnpm 10
 // writes a sh script that runs the binary as a child and then `exit $?`,
-// without `exec`. pnpm/cmd-shim#53 added `exec` to the other shims, not to
-// this form. So `pnpm --filter 06-refactor start` is pnpm → sh → node: a
+// without `exec`: cmd-shim's shims that run a script through node have used
+// `exec` since 2020, and pnpm/cmd-shim#53 adds it to this form as well, but
+// pnpm 10.34.9, the latest 10.x, does not have that yet. So
+// `pnpm --filter 06-refactor start` is pnpm → sh → node: a
 // SIGTERM sent to pnpm (an IDE's stop button, `kill`, `timeout`, a process
 // manager) reaches the sh, which dies and leaves the stage running, orphaned,
 // with its port still taken. With `exec`, sh becomes node, pnpm's SIGTERM
@@ -12,7 +14,7 @@
 // So after every install (pnpm rewrites its shims on each `pnpm install`,
 // even when nothing changed) the root `postinstall` rewrites that one line.
 // Only the sh shim is touched; node.cmd and node.ps1 (Windows) stay as pnpm
-// wrote them.
+// wrote them. A pnpm with cmd-shim#53 writes the `exec` itself: left alone.
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -20,7 +22,8 @@ import { join } from "node:path";
 const CHILD = /^"\$basedir\/\.\.\/node\/bin\/node" +"\$@"$/m;
 /** The line this module writes instead. */
 export const EXEC_LINE = 'exec "$basedir/../node/bin/node" "$@"';
-const EXEC = /^exec "\$basedir\/\.\.\/node\/bin\/node" "\$@"$/m;
+/** The line with `exec`, as written here or by a pnpm with cmd-shim#53. */
+const EXEC = /^exec "\$basedir\/\.\.\/node\/bin\/node" +"\$@"$/m;
 
 export type ShimRewrite =
   | { readonly kind: "rewritten"; readonly text: string }

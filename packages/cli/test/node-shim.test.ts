@@ -45,6 +45,11 @@ describe("rewriteShim", () => {
     expect(rewriteShim(once.text)).toEqual({ kind: "already" });
   });
 
+  it("leaves alone a shim in which pnpm itself writes exec (pnpm/cmd-shim#53)", () => {
+    const upstream = PNPM_SHIM.replace('"$basedir/../node/bin/node"   "$@"', 'exec "$basedir/../node/bin/node"   "$@"');
+    expect(rewriteShim(upstream)).toEqual({ kind: "already" });
+  });
+
   it.each([
     ["an empty file", ""],
     ["no sh shebang", PNPM_SHIM.replace("#!/bin/sh", "#!/usr/bin/env node")],
@@ -111,6 +116,7 @@ describe("execNodeShim and the postinstall", () => {
   });
 
   it("has run on this checkout: the project's node_modules/.bin/node execs node", () => {
-    expect(readFileSync(join(root, "node_modules", ".bin", "node"), "utf8")).toContain(`\n${EXEC_LINE}\n`);
+    const shim = readFileSync(join(root, "node_modules", ".bin", "node"), "utf8");
+    expect(shim).toMatch(/\nexec "\$basedir\/\.\.\/node\/bin\/node" +"\$@"\n/);
   });
 });
