@@ -4,6 +4,7 @@ import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import { connect, exchange, parseResponse, readToClose, runToExit, startStage } from "testkit";
 import { TcpListener, connectionLimit, poolSize, sleepMs, take, thread } from "../src/index.ts";
+import { REPEAT_MS } from "../src/shutdown.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const fixture = "fixtures/graceful.ts";
@@ -174,6 +175,7 @@ describe("SIGINT and SIGTERM", () => {
     client.write("GET /never-finished HTTP/1.1\r\n");
     process.kill(server.pid, "SIGINT");
     await server.waitForStdout(/^stopped taking connections$/m);
+    await new Promise((resolve) => setTimeout(resolve, REPEAT_MS + 100));
     process.kill(server.pid, "SIGINT");
     expect(await server.exited).toEqual({ code: 130, signal: null });
     client.destroy();
