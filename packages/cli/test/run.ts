@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
+import { watchOutput } from "testkit/process";
 
 export const root = fileURLToPath(new URL("../../..", import.meta.url));
 export const launcher = fileURLToPath(new URL("../src/start.ts", import.meta.url));
@@ -51,64 +52,9 @@ export function start(
     detached: options.group ?? false,
   });
   started.add(child);
-  let out = "";
-  let err = "";
-  const watchers = new Set<() => void>();
-  let alive = true;
-  const changed = (): void => {
-    for (const watch of watchers) watch();
-  };
-  child.stdout?.setEncoding("utf8").on("data", (text: string) => {
-    out += text;
-    changed();
-  });
-  child.stderr?.setEncoding("utf8").on("data", (text: string) => {
-    err += text;
-    changed();
-  });
-  // Resolved when the process exits, once its output is read to the end, or
-  // 5 s later: a process it left behind (an orphaned stage) may hold the
-  // pipes open for ever.
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    let closed = false;
-    child.once("close", () => (closed = true));
-    child.once("exit", (code, signal) => {
-      const finish = (): void => {
-        clearTimeout(timer);
-        alive = false;
-        started.delete(child);
-        changed();
-        resolve({ code, signal });
-      };
-      const timer = setTimeout(finish, 5_000);
-      if (closed) finish();
-      else child.once("close", finish);
-    });
-  });
-  const waitForStdout = (pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> =>
-    new Promise((resolve, reject) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        watchers.delete(check);
-      };
-      const check = (): void => {
-        const match = pattern.exec(out);
-        if (match) {
-          done();
-          resolve(match);
-        } else if (!alive) {
-          done();
-          reject(new Error(`exited before printing ${pattern}\nstdout:\n${out}\nstderr:\n${err}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no ${pattern} on stdout within ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`));
-      }, timeoutMs);
-      watchers.add(check);
-      check();
-    });
-  return { pid: child.pid ?? -1, mark, stdout: () => out, stderr: () => err, waitForStdout, exited };
+  child.once("exit", () => started.delete(child));
+  const { stdout, stderr, waitForStdout, exited } = watchOutput(child);
+  return { pid: child.pid ?? -1, mark, stdout, stderr, waitForStdout: (pattern, timeoutMs = 60_000) => waitForStdout(pattern, timeoutMs), exited };
 }
 
 /** Start pnpm with `args` at the root of the repository. */

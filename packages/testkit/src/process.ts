@@ -51,22 +51,26 @@ process.once("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
 
-/**
- * Start `src/main.ts` (or `script`) of the stage in `dir` with the Node.js running the
- * tests, on 127.0.0.1 and a free port (unless `env` says otherwise), and
- * resolve once it has printed its URL.
- */
-export async function startStage(
-  dir: string,
-  env: Record<string, string> = {},
-  script = "src/main.ts",
-): Promise<RunningStage> {
-  const child = spawn(process.execPath, [script], {
-    cwd: dir,
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
+/** A child process's output as it arrives, and ways to wait on it. */
+export interface WatchedOutput {
+  stdout(): string;
+  stderr(): string;
+  /** True until the process has exited and its output has been read. */
+  running(): boolean;
+  /** Wait until stdout matches `pattern` (or reject with what was printed). */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Wait until `holds(stdout)` is true (or reject with what was printed). */
+  waitUntil(holds: (stdout: string) => boolean, timeoutMs?: number, what?: string): Promise<void>;
+  /**
+   * The exit code and signal, once the process has exited and its output
+   * has been read to the end, or 5 s after the exit: a process it left
+   * behind (an orphaned stage) may hold its pipes open for ever.
+   */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Collect `child`'s stdout and stderr (piped) and tell waiters as they change. */
+export function watchOutput(child: ChildProcess): WatchedOutput {
   let out = "";
   let err = "";
   let alive = true;
@@ -83,16 +87,22 @@ export async function startStage(
     changed();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    let closed = false;
+    child.once("close", () => (closed = true));
     child.once("exit", (code, signal) => {
-      alive = false;
-      children.delete(child);
-      changed();
-      resolve({ code, signal });
+      const finish = (): void => {
+        clearTimeout(timer);
+        if (!alive) return;
+        alive = false;
+        changed();
+        resolve({ code, signal });
+      };
+      const timer = setTimeout(finish, 5_000);
+      if (closed) finish();
+      else child.once("close", finish);
     });
   });
 
-  // The default waits are bounds for a stage that is broken, not speeds:
-  // generous, since a loaded machine can take seconds to run a new thread.
   const waitUntil = (holds: (stdout: string) => boolean, timeoutMs = 10_000, what = "the expected output"): Promise<void> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
@@ -101,7 +111,7 @@ export async function startStage(
           resolve();
         } else if (!alive) {
           done();
-          reject(new Error(`the stage exited before printing ${what}\nstdout:\n${out}\nstderr:\n${err}`));
+          reject(new Error(`the process exited before printing ${what}\nstdout:\n${out}\nstderr:\n${err}`));
         }
       };
       const timer = setTimeout(() => {
@@ -121,13 +131,34 @@ export async function startStage(
     return pattern.exec(out) as RegExpMatchArray;
   };
 
+  return { stdout: () => out, stderr: () => err, running: () => alive, waitForStdout, waitUntil, exited };
+}
+
+/**
+ * Start `src/main.ts` (or `script`) of the stage in `dir` with the Node.js running the
+ * tests, on 127.0.0.1 and a free port (unless `env` says otherwise), and
+ * resolve once it has printed its URL.
+ */
+export async function startStage(
+  dir: string,
+  env: Record<string, string> = {},
+  script = "src/main.ts",
+): Promise<RunningStage> {
+  const child = spawn(process.execPath, [script], {
+    cwd: dir,
+    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  const { stdout, stderr, running, waitForStdout, waitUntil, exited } = watchOutput(child);
   const [, port = ""] = await waitForStdout(/^Listening on http:\/\/127\.0\.0\.1:(\d+)$/m, 15_000);
   return {
     pid: child.pid ?? -1,
     port: Number(port),
-    stdout: () => out,
-    stderr: () => err,
-    running: () => alive,
+    stdout,
+    stderr,
+    running,
     waitForStdout,
     waitUntil: (holds, timeoutMs) => waitUntil(holds, timeoutMs),
     exited,
@@ -150,7 +181,7 @@ export async function startStage(
       return count;
     },
     stop: async () => {
-      if (alive) child.kill("SIGTERM");
+      if (running()) child.kill("SIGTERM");
       await exited;
     },
   };
