@@ -43,6 +43,9 @@ export interface MovedConnection {
   readonly options?: StreamOptions;
 }
 
+/** The flag of a socket wrapped without a listener: nothing will ever shut it down. */
+const NO_LISTENER = newShutdownFlag();
+
 /** What a client that reset before it was accepted is called in logs: its address is gone too. */
 export const UNKNOWN_PEER = "a client that left before it was accepted";
 
@@ -94,7 +97,7 @@ export class TcpStream {
     const socket = moved ? moved.socket : (connection as Socket);
     this.#socket = socket;
     this.#options = { ...moved?.options, ...options };
-    this.#shutdown = moved?.shutdown ?? newShutdownFlag();
+    this.#shutdown = moved?.shutdown ?? NO_LISTENER;
     // Our close() shuts our side after the client has shut its own.
     socket.allowHalfOpen = true;
     this.peer = moved?.peer ?? peerOf(socket);
