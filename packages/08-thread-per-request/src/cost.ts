@@ -3,10 +3,10 @@
 // The time to start one thread (as main.ts does for every connection), and
 // the memory that idle threads hold, which nothing in main.ts bounds.
 import { Worker } from "node:worker_threads";
-import { intSetting } from "core";
+import { wholeNumberSetting } from "core";
 
-const RUNS = intSetting(process.env, "RUNS", 20, { min: 1, max: 1_000 });
-const THREADS = intSetting(process.env, "THREADS", 100, { min: 1, max: 1_000 });
+const RUNS = wholeNumberSetting("RUNS", 20, { min: 1, max: 1_000 });
+const THREADS = wholeNumberSetting("THREADS", 100, { min: 1, max: 1_000 });
 // Like thread.ts, each thread loads handle-connection.ts (and core) before it
 // can read a request, then waits; it tells us when it is ready.
 const handler = JSON.stringify(new URL("./handle-connection.ts", import.meta.url).href);

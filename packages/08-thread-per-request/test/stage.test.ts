@@ -67,3 +67,10 @@ it("`pnpm cost` measures a thread's start time and memory", async () => {
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^Starting one thread, ready to handle a connection, took \d+\.\d ms \(median of 3\)\.\n2 idle threads added -?\d+ MB of memory \(-?\d+\.\d MB each\)\.\n$/);
 });
+
+it("`pnpm cost` refuses a bad RUNS in one line, without a stack trace", async () => {
+  const run = await runToExit(dir, "src/cost.ts", { RUNS: "abc" }, 30_000);
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe('error: RUNS must be a whole number from 1 to 1000, got "abc"\n');
+  expect(run.stdout).toBe("");
+});

@@ -8,7 +8,7 @@ export { take } from "./iter.ts";
 export * as limits from "./limits.ts";
 export { TcpListener, type BindOptions } from "./listener.ts";
 export { log } from "./log.ts";
-export { connectionLimit, poolSize, sleepMs } from "./settings.ts";
+export { connectionLimit, poolSize, sleepMs, wholeNumberSetting } from "./settings.ts";
 export { shutdownSignal } from "./shutdown.ts";
 export { TcpStream, UNKNOWN_PEER, serve, type MovedConnection, type StreamOptions, type ThreadPort } from "./stream.ts";
 export type { HeadTimeouts } from "./deadlines.ts";

@@ -16,6 +16,15 @@ function orExit(read: () => number): number {
   }
 }
 
+/**
+ * Any whole-number setting `name` from the environment (see `intSetting`),
+ * ending the program at start with one line when it is not valid, as the
+ * settings below do: for a script's own settings, such as 08's `cost`.
+ */
+export function wholeNumberSetting(name: string, fallback: number, range: { min: number; max: number }, env: Env = process.env): number {
+  return orExit(() => intSetting(env, name, fallback, range));
+}
+
 /** `SLEEP_MS`: how long `/sleep` takes, in milliseconds (07 on); the book's 5 s by default. */
 export function sleepMs(env: Env = process.env): number {
   return orExit(() => intSetting(env, "SLEEP_MS", 5_000, { min: 0, max: 600_000 }));

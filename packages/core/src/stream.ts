@@ -317,6 +317,9 @@ export class TcpStream {
     if (this.#deadlines.begun || this.#closing) return;
     log(`${this.peer}: sent nothing, and the server is shutting down; closing`);
     this.close();
+    // Nothing was asked, so there is no answer to protect by lingering: go
+    // as soon as our FIN is out, rather than wait for the client's.
+    this.#socket.destroySoon();
   }
 
   #startTimers(): void {
