@@ -3,7 +3,7 @@
 // that gives up while it waits for a worker.
 import { expect, it, onTestFinished } from "vitest";
 import { UNKNOWN_PEER } from "core";
-import { connect, get, readToClose, stageDirOf, startStage as start, type Reply, type RunningStage } from "testkit";
+import { connect, get, readToClose, stageDirOf, startStage as start, type Reply, type RunningStage, within } from "testkit";
 
 const dir = stageDirOf(import.meta.url);
 /** Start the stage, and stop it when the test ends, passed or failed. */
@@ -12,8 +12,6 @@ async function startStage(dir: string, env: Record<string, string>): Promise<Run
   onTestFinished(() => running.stop());
   return running;
 }
-const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))]);
 
 it("Ctrl+C with silent connections open (a browser's spares): they are closed, a request behind them is answered, exit 0", async () => {
   const running = await startStage(dir, { TAKE: "0", POOL_SIZE: "1" });

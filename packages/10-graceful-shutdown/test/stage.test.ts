@@ -1,6 +1,6 @@
 import { connect as netConnect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { connect, describeServing, expectRefusedAtStart, get, readToClose, stageDirOf, startStage, useStage, type Response, type RunningStage } from "testkit";
+import { connect, describeServing, expectRefusedAtStart, get, readToClose, stageDirOf, startStage, useStage, within, type Response, type RunningStage } from "testkit";
 
 const dir = stageDirOf(import.meta.url);
 const SLEEP_MS = 1000;
@@ -8,8 +8,6 @@ const fast = { SLEEP_MS: String(SLEEP_MS) };
 
 const lines = (running: RunningStage): string[] => running.stdout().split("\n");
 const jobLines = (running: RunningStage): string[] => lines(running).filter((line) => / got a job; executing\.$/.test(line));
-const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))]);
 
 /** Two `/sleep` requests, checked to come back whole: status, length and page; `onAnswer` is called as each comes back. */
 async function twoSleeps(running: RunningStage, onAnswer: () => void = () => {}): Promise<void> {

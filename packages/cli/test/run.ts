@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { watchOutput } from "testkit/process";
+export { within } from "testkit/process";
 
 export const root = fileURLToPath(new URL("../../..", import.meta.url));
 export const launcher = fileURLToPath(new URL("../src/start.ts", import.meta.url));
@@ -69,14 +70,6 @@ export async function listeningPort(running: Started): Promise<number> {
   return Number(port);
 }
 
-/** Resolve with `promise`, or reject after `ms` (a bound, not a speed check). */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Does a connection to 127.0.0.1:`port` get accepted? */
 export function accepts(port: number): Promise<boolean> {

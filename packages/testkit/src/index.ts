@@ -1,4 +1,4 @@
-export { HAS_PROC, expectRefusedAtStart, runToExit, startStage, stageDirOf, useStage, type Finished, type RunningStage } from "./stage.ts";
+export { HAS_PROC, expectRefusedAtStart, runToExit, startStage, stageDirOf, useStage, within, type Finished, type RunningStage } from "./stage.ts";
 export { connect, exchange, get, parseResponse, readToClose, type Reply, type Response } from "./client.ts";
 export { describeRobustness } from "./robustness.ts";
 export { describeRouting, describeRoutingStage, describeServing, type ServingOptions } from "./routing.ts";

@@ -218,3 +218,12 @@ export function runToExit(cwd: string, script: string, env: Record<string, strin
     });
   });
 }
+
+/** Resolve with `promise`, or reject after `ms` (a bound, not a speed check). */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
