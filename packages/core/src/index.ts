@@ -8,6 +8,8 @@ export { take } from "./iter.ts";
 export * as limits from "./limits.ts";
 export { TcpListener, type BindOptions } from "./listener.ts";
 export { log } from "./log.ts";
+export { SupervisedThread, importJob, receiveJobs, type ConnectionHandler, type FromThread, type PoolThreadData, type ToThread } from "./pool-thread.ts";
+export { println } from "./println.ts";
 export { connectionLimit, poolSize, sleepMs, wholeNumberSetting } from "./settings.ts";
 export { shutdownSignal } from "./shutdown.ts";
 export { TcpStream, UNKNOWN_PEER, serve, type MovedConnection, type StreamOptions, type ThreadPort } from "./stream.ts";
