@@ -1,7 +1,6 @@
 // The ThreadPool — listings 20-12 … 20-21 (21-12 … 21-21 in the 2024 edition).
 // In the book this is src/lib.rs; main.ts only calls `build` and `execute`.
-import { Worker as Thread } from "node:worker_threads";
-import { firstLine, log, type TcpStream } from "core";
+import { SupervisedThread, type TcpStream } from "core";
 
 /** Why a ThreadPool could not be created: the book's `PoolCreationError`. */
 export class PoolCreationError extends Error {
@@ -13,26 +12,23 @@ export type BuildResult = { readonly ok: true; readonly pool: ThreadPool } | { r
 
 /**
  * A fixed number of worker threads that handle connections, so that a slow
- * request holds up one worker, not the server, and the number of threads
- * has a bound. Connections given to `execute` wait in one queue; whichever
- * worker is idle takes the next one.
+ * request holds up one worker, not the server. Connections given to
+ * `execute` wait in one queue; whichever worker is idle takes the next one.
  *
- * Unlike the book's pool, a job is not a closure, which cannot cross to
- * another thread in JavaScript: it is the connection itself, moved to the
- * worker's thread, and every worker runs `handleConnection` from the `job`
- * module on it.
+ * A job is not a closure, which cannot cross to another thread in
+ * JavaScript: it is the connection itself, moved to the worker's thread,
+ * where `handleConnection` from the `job` module runs on it.
  */
 export class ThreadPool {
-  /** The workers, with ids 0…size-1: the book's `workers: Vec<Worker>`. */
   readonly #workers: Worker[];
-  /** The channel: connections waiting for a worker, oldest first. */
+  /** The channel: connections no worker has taken yet, oldest first. */
   readonly #queue: TcpStream[] = [];
-  /** The receiving end each idle worker waits on, in the order they became idle. */
+  /** The workers waiting on the channel (`recv`), longest-waiting first. */
   readonly #idle: Worker[] = [];
 
   /**
-   * Create a pool of `size` threads, each loading the module `job`, which
-   * must export `handleConnection(stream: TcpStream)`.
+   * Start `size` threads, each loading the module `job`, which must export
+   * `handleConnection(stream: TcpStream)`.
    *
    * @throws {PoolCreationError} when `size` is not a whole number of at
    * least 1, where the book's `ThreadPool::new` panics.
@@ -41,13 +37,10 @@ export class ThreadPool {
     if (!Number.isSafeInteger(size) || size < 1) {
       throw new PoolCreationError(`a thread pool needs at least one thread, got ${size} (set POOL_SIZE to 1 or more)`);
     }
-    this.#workers = Array.from({ length: size }, (_, id) => new Worker(id, job, this.#callbacks));
+    this.#workers = Array.from({ length: size }, (_, id) => new Worker(id, job, (worker) => this.#recv(worker)));
   }
 
-  /**
-   * Like the constructor, but it returns the error instead of throwing it,
-   * as the book's `ThreadPool::build` returns a `Result`.
-   */
+  /** The constructor, returning its error as the book's `ThreadPool::build` returns a `Result`. */
   static build(size: number, job: URL): BuildResult {
     try {
       return { ok: true, pool: new ThreadPool(size, job) };
@@ -57,93 +50,39 @@ export class ThreadPool {
     }
   }
 
-  /** How many workers the pool has; a worker whose thread dies is replaced. */
+  /** How many workers the pool has. */
   get size(): number {
     return this.#workers.length;
   }
 
   /**
-   * Hand a connection to the pool. An idle worker takes it at once;
-   * otherwise it waits in the queue for the first worker to become idle.
-   * It is not read on this thread: it moves, untouched, to the worker's.
+   * Send a connection down the channel: the longest-idle worker takes it,
+   * or it waits in the queue. It moves, unread, to the worker's thread.
    */
   execute(job: TcpStream): void {
     const worker = this.#idle.shift();
-    if (worker) worker.run(job);
+    if (worker) worker.thread.run(job);
     else this.#queue.push(job);
   }
 
-  readonly #callbacks: WorkerCallbacks = {
-    idle: (worker) => {
-      const job = this.#queue.shift();
-      if (job) worker.run(job);
-      else this.#idle.push(worker);
-    },
-    lost: (worker) => {
-      const index = this.#idle.indexOf(worker);
-      if (index !== -1) this.#idle.splice(index, 1);
-    },
-  };
-}
-
-/** How a Worker tells its pool that it can take a job, or has lost its thread. */
-interface WorkerCallbacks {
-  idle(worker: Worker): void;
-  lost(worker: Worker): void;
+  /** An idle worker receives from the channel: the oldest job, or it waits for one. */
+  #recv(worker: Worker): void {
+    const job = this.#queue.shift();
+    if (job) worker.thread.run(job);
+    else this.#idle.push(worker);
+  }
 }
 
 /** The script every worker thread runs: the loop of the book's `Worker::new`. */
 const WORKER_SCRIPT = new URL("./worker.ts", import.meta.url);
 
-/**
- * One thread of the pool, seen from the pool: the book's `Worker`, with an
- * `id` and its `thread`. If the thread dies (the job module crashed it), a
- * new thread takes its place under the same id.
- */
+/** The book's `Worker`: an id and a thread, which core replaces if it dies. */
 class Worker {
   readonly id: number;
-  readonly #job: URL;
-  readonly #pool: WorkerCallbacks;
-  #thread: Thread;
-  #busy = false;
-  #ready = false;
+  readonly thread: SupervisedThread;
 
-  constructor(id: number, job: URL, pool: WorkerCallbacks) {
+  constructor(id: number, job: URL, recv: (worker: Worker) => void) {
     this.id = id;
-    this.#job = job;
-    this.#pool = pool;
-    this.#thread = this.#spawn();
-  }
-
-  /** Move `job` to this worker's thread, which handles it and reports back. */
-  run(job: TcpStream): void {
-    this.#busy = true;
-    job.moveTo(this.#thread);
-  }
-
-  #spawn(): Thread {
-    const thread = new Thread(WORKER_SCRIPT, { workerData: { id: this.id, job: this.#job.href } });
-    // The thread says "ready" once it has loaded the job module, and "done"
-    // after each job; either way, it is idle.
-    thread.on("message", () => {
-      this.#busy = false;
-      this.#ready = true;
-      this.#pool.idle(this);
-    });
-    thread.on("error", (error) => log(`Worker ${this.id} failed: ${firstLine(error)}`));
-    thread.on("exit", (code) => this.#replace(code));
-    return thread;
-  }
-
-  #replace(code: number): void {
-    this.#pool.lost(this);
-    const lost = this.#busy ? "; its connection is closed" : "";
-    log(`Worker ${this.id} stopped unexpectedly (exit code ${code})${lost}; starting a new thread`);
-    this.#busy = false;
-    // A thread that died before it was ready would most likely die again:
-    // wait a second, so that a broken job module does not spin the CPU.
-    const delay = this.#ready ? 0 : 1_000;
-    this.#ready = false;
-    setTimeout(() => (this.#thread = this.#spawn()), delay);
+    this.thread = new SupervisedThread(WORKER_SCRIPT, { id, job: job.href }, () => recv(this));
   }
 }
