@@ -1,5 +1,5 @@
 // Returning real HTML — listings 20-4 and 20-5 (21-4 and 21-5 in the 2024 edition).
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { TcpListener, serve, type TcpStream } from "core";
 
 const listener = await TcpListener.bind();
@@ -13,7 +13,7 @@ async function handleConnection(stream: TcpStream): Promise<void> {
   if (!request) return; // core has already answered a bad request
 
   const status = "HTTP/1.1 200 OK";
-  const contents = await readFile(new URL("../hello.html", import.meta.url), "utf8");
+  const contents = readFileSync(new URL("../hello.html", import.meta.url), "utf8");
   // Content-Length counts bytes; contents.length would count UTF-16 code units.
   const length = Buffer.byteLength(contents);
   // Beyond the book: `Connection: close` says that this connection ends with the response (RFC 9112 §9.6).

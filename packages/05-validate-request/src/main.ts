@@ -1,6 +1,6 @@
 // Validating the request and selectively responding — listings 20-6, 20-7
 // and 20-8 (21-6 to 21-8 in the 2024 edition).
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { TcpListener, serve, type TcpStream } from "core";
 
 const listener = await TcpListener.bind();
@@ -15,14 +15,14 @@ async function handleConnection(stream: TcpStream): Promise<void> {
 
   if (request.line === "GET / HTTP/1.1") {
     const status = "HTTP/1.1 200 OK";
-    const contents = await readFile(new URL("../hello.html", import.meta.url), "utf8");
+    const contents = readFileSync(new URL("../hello.html", import.meta.url), "utf8");
     const length = Buffer.byteLength(contents);
     // Beyond the book: `Connection: close` says that this connection ends with the response (RFC 9112 §9.6).
     const response = `${status}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${contents}`;
     await stream.writeAll(response);
   } else {
     const status = "HTTP/1.1 404 NOT FOUND";
-    const contents = await readFile(new URL("../404.html", import.meta.url), "utf8");
+    const contents = readFileSync(new URL("../404.html", import.meta.url), "utf8");
     const length = Buffer.byteLength(contents);
     const response = `${status}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${contents}`;
     await stream.writeAll(response);

@@ -1,5 +1,5 @@
 // A touch of refactoring — listing 20-9 (21-9 in the 2024 edition).
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { TcpListener, serve, type TcpStream } from "core";
 
 const listener = await TcpListener.bind();
@@ -18,7 +18,7 @@ async function handleConnection(stream: TcpStream): Promise<void> {
       ? ["HTTP/1.1 200 OK", "hello.html"]
       : ["HTTP/1.1 404 NOT FOUND", "404.html"];
 
-  const contents = await readFile(new URL(`../${filename}`, import.meta.url), "utf8");
+  const contents = readFileSync(new URL(`../${filename}`, import.meta.url), "utf8");
   const length = Buffer.byteLength(contents);
   // Beyond the book: `Connection: close` says that this connection ends with the response (RFC 9112 §9.6).
   const response = `${status}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${contents}`;

@@ -1,5 +1,5 @@
 // Simulating a slow request — listing 20-10 (21-10 in the 2024 edition).
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { TcpListener, serve, sleepMs, thread, type TcpStream } from "core";
 
 const SLEEP_MS = sleepMs(); // the book's 5 seconds; SLEEP_MS=… changes it
@@ -27,7 +27,7 @@ async function handleConnection(stream: TcpStream): Promise<void> {
   }
   const [status, filename] = answer;
 
-  const contents = await readFile(new URL(`../${filename}`, import.meta.url), "utf8");
+  const contents = readFileSync(new URL(`../${filename}`, import.meta.url), "utf8");
   const length = Buffer.byteLength(contents);
   // Beyond the book: `Connection: close` says that this connection ends with the response (RFC 9112 §9.6).
   const response = `${status}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${contents}`;

@@ -1,5 +1,5 @@
 // The request handling of stage 07, unchanged; each thread loads this module.
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { sleepMs, thread, type TcpStream } from "core";
 
 const SLEEP_MS = sleepMs(); // the book's 5 seconds; SLEEP_MS=… changes it
@@ -22,7 +22,7 @@ export async function handleConnection(stream: TcpStream): Promise<void> {
   }
   const [status, filename] = answer;
 
-  const contents = await readFile(new URL(`../${filename}`, import.meta.url), "utf8");
+  const contents = readFileSync(new URL(`../${filename}`, import.meta.url), "utf8");
   const length = Buffer.byteLength(contents);
   // Beyond the book: `Connection: close` says that this connection ends with the response (RFC 9112 §9.6).
   const response = `${status}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${contents}`;
