@@ -6,14 +6,12 @@ import { HttpError, checkFraming, errorResponse, parseFieldLine, parseRequestLin
 import { LineReader } from "./line-reader.ts";
 import {
   IDLE_TIMEOUT_MS,
-  LINGER_MAX_BYTES,
-  LINGER_MAX_MS,
-  LINGER_MS,
   MAX_HEAD_BYTES,
   MAX_UNREAD_BODY_BYTES,
   MAX_HEADER_FIELDS,
   MAX_REQUEST_LINE_BYTES,
 } from "./limits.ts";
+import { lingeringClose } from "./lingering-close.ts";
 import { log } from "./log.ts";
 
 /** Per-connection settings, in milliseconds; the defaults are the limits in limits.ts. */
@@ -255,40 +253,7 @@ export class TcpStream {
     this.#closing = true;
     this.#headComplete();
     this.#reader?.stop("closed");
-    const socket = this.#socket;
-    if (socket.destroyed) return;
-    if (socket.readableEnded) {
-      // The client has closed its side already: send what is left, then go.
-      socket.destroySoon();
-      return;
-    }
-    const drop = (): void => {
-      socket.destroy();
-    };
-    let quiet: NodeJS.Timeout | undefined;
-    let overall: NodeJS.Timeout | undefined;
-    socket.once("finish", () => {
-      // Our response is with the kernel; from now on we only wait for the client.
-      quiet = setTimeout(drop, LINGER_MS).unref();
-      overall = setTimeout(drop, LINGER_MAX_MS).unref();
-    });
-    socket.once("close", () => {
-      clearTimeout(quiet);
-      clearTimeout(overall);
-    });
-    // When the client has closed its side too and our bytes are out, we are done.
-    socket.once("end", () => {
-      if (socket.writableFinished) socket.destroy();
-      else socket.once("finish", drop);
-    });
-    let budget = this.#body + LINGER_MAX_BYTES;
-    socket.on("data", (chunk: Buffer) => {
-      budget -= chunk.length;
-      if (budget < 0) drop();
-      else quiet?.refresh();
-    });
-    socket.end();
-    socket.resume();
+    lingeringClose(this.#socket, this.#body);
   }
 
   /** `using stream = …` closes it at the end of the scope, like Rust's `Drop`. */
