@@ -11,7 +11,7 @@ import { LineReader, type LineRead } from "./line-reader.ts";
 import { MAX_HEAD_BYTES, MAX_HEADER_FIELDS, MAX_REQUEST_LINE_BYTES, MAX_UNREAD_BODY_BYTES } from "./limits.ts";
 
 /** How a head is read: its deadlines, in milliseconds, and the shutdown it watches. */
-export interface HeadReading extends HeadTimeouts {
+interface HeadReading extends HeadTimeouts {
   /** Once shutdown has begun, how long a connection that sent nothing gets to start. */
   readonly shutdownGraceMs?: number;
   /** The listener's shutdown flag: see `whileSilent`. */
@@ -26,7 +26,7 @@ export interface HeadReading extends HeadTimeouts {
 }
 
 /** What reading a request head with `RequestHead.read` gives. */
-export type HeadOutcome =
+type HeadOutcome =
   /**
    * A head that passed every check. `unreadBody` is how much of the body the
    * request declares (any chunked body counts as unbounded), in bytes, capped
