@@ -25,7 +25,7 @@ export const EXEC_LINE = 'exec "$basedir/../node/bin/node" "$@"';
 /** The line with `exec`, as written here or by a pnpm with cmd-shim#53. */
 const EXEC = /^exec "\$basedir\/\.\.\/node\/bin\/node" +"\$@"$/m;
 
-export type ShimRewrite =
+type ShimRewrite =
   | { readonly kind: "rewritten"; readonly text: string }
   | { readonly kind: "already" }
   | { readonly kind: "unexpected" };
@@ -39,7 +39,7 @@ export function rewriteShim(text: string): ShimRewrite {
   return { kind: "rewritten", text: text.replace(CHILD, EXEC_LINE) };
 }
 
-export type ShimResult =
+type ShimResult =
   | { readonly ok: true; readonly changed: boolean }
   | { readonly ok: false; readonly warning: string };
 

@@ -12,7 +12,7 @@ export function listStages(packagesDir: string): string[] {
     .sort();
 }
 
-export type StageChoice = { readonly ok: true; readonly stage: string } | { readonly ok: false; readonly message: string };
+type StageChoice = { readonly ok: true; readonly stage: string } | { readonly ok: false; readonly message: string };
 
 /**
  * The one stage that `args` names among `stages`: its number (`5` or `05`)

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { watchOutput } from "testkit/process";
 export { within } from "testkit/process";
 
-export const root = fileURLToPath(new URL("../../..", import.meta.url));
+const root = fileURLToPath(new URL("../../..", import.meta.url));
 export const launcher = fileURLToPath(new URL("../src/start.ts", import.meta.url));
 
 /** How to run pnpm: the pnpm running this test script, from npm_execpath. */

@@ -14,7 +14,7 @@ export interface Address {
 }
 
 /** The book's address. */
-export const DEFAULT_ADDRESS: Address = { host: "127.0.0.1", port: 7878 };
+const DEFAULT_ADDRESS: Address = { host: "127.0.0.1", port: 7878 };
 
 /**
  * Read a whole-number setting from the environment: `fallback` when the

@@ -1,18 +1,17 @@
 // core: what every stage shares, written once.
 // First, so that a Node.js too old for the stages is refused before anything else runs.
 import "./runtime.ts";
-export { addressFromEnv, intSetting, urlOf, DEFAULT_ADDRESS, type Address, type Env } from "./config.ts";
+export { addressFromEnv, intSetting, urlOf } from "./config.ts";
 export { StartupError, exitWithError, firstLine } from "./fatal.ts";
-export { HttpError, errorResponse, type Request } from "./http.ts";
+export { errorResponse, type Request } from "./http.ts";
 export { take } from "./iter.ts";
 export * as limits from "./limits.ts";
-export { TcpListener, type BindOptions } from "./listener.ts";
+export { TcpListener } from "./listener.ts";
 export { log } from "./log.ts";
 export { SupervisedThread, importJob, receiveJobs, type ConnectionHandler, type FromThread, type PoolThreadData, type ToThread } from "./pool-thread.ts";
 export { println } from "./println.ts";
 export { connectionLimit, poolSize, sleepMs, wholeNumberSetting } from "./settings.ts";
 export { shutdownSignal } from "./shutdown.ts";
 export { TcpStream, UNKNOWN_PEER, serve, type MovedConnection, type StreamOptions, type ThreadPort } from "./stream.ts";
-export type { HeadTimeouts } from "./deadlines.ts";
 export { runtimeProblem } from "./runtime.ts";
 export * as thread from "./thread.ts";

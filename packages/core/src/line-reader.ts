@@ -14,7 +14,7 @@ export type LineRead =
   /** Reading was stopped on our side (a timeout, or the connection closing). */
   | { readonly kind: "stopped"; readonly reason: StopReason };
 
-export type StopReason = "timeout" | "closed";
+type StopReason = "timeout" | "closed";
 
 const EMPTY = Buffer.alloc(0);
 

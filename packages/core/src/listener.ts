@@ -6,7 +6,7 @@ import { errorResponse } from "./http.ts";
 import { log } from "./log.ts";
 import { TcpStream, type StreamOptions } from "./stream.ts";
 
-export interface BindOptions extends StreamOptions {
+interface BindOptions extends StreamOptions {
   /** Where to listen; by default `HOST` and `PORT` from the environment, else 127.0.0.1:7878. */
   readonly address?: Address;
   /** Close the listener when this signal aborts (see `shutdownSignal()` for SIGINT and SIGTERM). */

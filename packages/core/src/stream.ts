@@ -1,20 +1,17 @@
+// One accepted connection, as the stages see it: Rust's `TcpStream`, and
+// `serve`, which runs a stage's handler on it. What the stream delegates:
+// reading the request head to request-head.ts, the close that keeps the
+// response from a reset to lingering-close.ts.
+
 import { Socket } from "node:net";
 import type { Transferable } from "node:worker_threads";
-import { HeadDeadlines, newShutdownFlag, whileSilent, type HeadTimeouts, type ShutdownFlag } from "./deadlines.ts";
+import { newShutdownFlag, type HeadTimeouts, type ShutdownFlag } from "./deadlines.ts";
 import { firstLine } from "./fatal.ts";
-import { HttpError, checkFraming, errorResponse, parseFieldLine, parseRequestLine, type Request } from "./http.ts";
-import { LineReader } from "./line-reader.ts";
-import {
-  IDLE_TIMEOUT_MS,
-  LINGER_MAX_BYTES,
-  LINGER_MAX_MS,
-  LINGER_MS,
-  MAX_HEAD_BYTES,
-  MAX_UNREAD_BODY_BYTES,
-  MAX_HEADER_FIELDS,
-  MAX_REQUEST_LINE_BYTES,
-} from "./limits.ts";
+import { errorResponse, type Request } from "./http.ts";
+import { IDLE_TIMEOUT_MS } from "./limits.ts";
+import { lingeringClose } from "./lingering-close.ts";
 import { log } from "./log.ts";
+import { RequestHead } from "./request-head.ts";
 
 /** Per-connection settings, in milliseconds; the defaults are the limits in limits.ts. */
 export interface StreamOptions extends HeadTimeouts {
@@ -56,9 +53,6 @@ function peerOf(socket: Socket): string {
   return `${remoteAddress.includes(":") ? `[${remoteAddress}]` : remoteAddress}:${remotePort}`;
 }
 
-/** The client closed its side, or the connection failed, before a whole head arrived. */
-class ClientGone extends Error {}
-
 const HANGUPS = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_STREAM_WRITE_AFTER_END", "ERR_STREAM_DESTROYED"]);
 
 /**
@@ -72,11 +66,7 @@ export class TcpStream {
   readonly #socket: Socket;
   readonly #options: StreamOptions;
   readonly #shutdown: ShutdownFlag;
-  readonly #deadlines: HeadDeadlines;
-  #reader: LineReader | undefined;
-  #expired: string | undefined;
-  #silence: (() => void) | undefined;
-  #headBytes = 0;
+  readonly #head: RequestHead;
   /** How much of the request's body may still come and be dropped when we close. */
   #body = 0;
   #wrote = false;
@@ -102,9 +92,11 @@ export class TcpStream {
     socket.allowHalfOpen = true;
     this.peer = moved?.peer ?? peerOf(socket);
     this.#idleTimeoutMs = this.#options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
-    this.#deadlines = new HeadDeadlines(this.#options, (reason) => {
-      this.#expired = reason;
-      this.#reader?.stop("timeout");
+    this.#head = new RequestHead(socket, {
+      ...this.#options,
+      shutdown: this.#shutdown,
+      onStart: () => this.#startTimers(),
+      onAbandon: () => this.#abandon(),
     });
     // Without an 'error' listener, a client's reset would crash the process.
     this.#onError = (error) => {
@@ -145,34 +137,10 @@ export class TcpStream {
    * MAX_HEAD_BYTES or misses one of its deadlines (see `HeadDeadlines`).
    */
   async *lines(): AsyncGenerator<string, void, undefined> {
-    for (;;) {
-      const read = await this.#lines().readLine(MAX_HEAD_BYTES - this.#headBytes);
-      switch (read.kind) {
-        case "line":
-          this.#lineRead(read.consumed);
-          if (read.bytes.length === 0) {
-            this.#headComplete();
-            yield "";
-            return;
-          }
-          yield read.bytes.toString("utf8");
-          continue;
-        case "end":
-          this.#headComplete();
-          if (read.partial.length > 0) yield read.partial.toString("utf8");
-          return;
-        case "too-long":
-          log(`${this.peer}: the request head is over ${MAX_HEAD_BYTES} bytes; closing`);
-          this.close();
-          return;
-        case "stopped":
-          if (read.reason === "timeout") {
-            log(`${this.peer}: ${this.#expired}; closing`);
-            this.close();
-          }
-          return;
-      }
-    }
+    const closeBecause = yield* this.#head.lines();
+    if (closeBecause === undefined) return;
+    log(`${this.peer}: ${closeBecause}; closing`);
+    this.close();
   }
 
   /**
@@ -180,48 +148,22 @@ export class TcpStream {
    * `undefined` when there is nothing for the stage to do: core has then
    * answered a bad request (400, 408, 414 or 431) or seen the client leave,
    * and closed the connection. A client that closes its side after part of
-   * a head gets a 400, as node:http answers it.
+   * a head gets a 400, as node:http answers it. See `RequestHead.read` for
+   * each check and its status.
    */
   async readRequest(): Promise<Request | undefined> {
-    try {
-      let first: Buffer;
-      do {
-        // Empty lines before the request line are skipped (RFC 9112 §2.2).
-        const budget = MAX_HEAD_BYTES - this.#headBytes;
-        first = budget < MAX_REQUEST_LINE_BYTES
-          ? await this.#headLine(budget, 431, `the request head is over ${MAX_HEAD_BYTES} bytes`)
-          : await this.#headLine(MAX_REQUEST_LINE_BYTES, 414, `the request line is over ${MAX_REQUEST_LINE_BYTES} bytes`);
-      } while (first.length === 0);
-      const requestLine = parseRequestLine(first);
-      const headers: Array<[string, string]> = [];
-      for (;;) {
-        const line = await this.#headLine(
-          MAX_HEAD_BYTES - this.#headBytes,
-          431,
-          `the request head is over ${MAX_HEAD_BYTES} bytes`,
-        );
-        if (line.length === 0) break;
-        if (headers.length === MAX_HEADER_FIELDS) {
-          throw new HttpError(431, `the request has more than ${MAX_HEADER_FIELDS} header fields`);
-        }
-        headers.push(parseFieldLine(line));
-      }
-      const length = checkFraming(headers);
-      const chunked = headers.some(([name]) => name.toLowerCase() === "transfer-encoding");
-      this.#body = Math.min(chunked ? Infinity : (length ?? 0), MAX_UNREAD_BODY_BYTES);
-      this.#headComplete();
-      return { ...requestLine, headers };
-    } catch (error) {
-      this.#headComplete();
-      if (error instanceof HttpError) {
-        log(`${this.peer}: ${error.status}: ${error.message}`);
-        await this.writeAll(errorResponse(error.status, error.message));
-      } else if (!(error instanceof ClientGone)) {
-        throw error;
-      }
-      this.close();
-      return undefined;
+    const head = await this.#head.read();
+    if (head.kind === "request") {
+      this.#body = head.unreadBody;
+      return head.request;
     }
+    if (head.kind === "refused") {
+      const { status, message } = head.error;
+      log(`${this.peer}: ${status}: ${message}`);
+      await this.writeAll(errorResponse(status, message));
+    }
+    this.close();
+    return undefined;
   }
 
   /**
@@ -253,42 +195,8 @@ export class TcpStream {
   close(): void {
     if (this.#closing) return;
     this.#closing = true;
-    this.#headComplete();
-    this.#reader?.stop("closed");
-    const socket = this.#socket;
-    if (socket.destroyed) return;
-    if (socket.readableEnded) {
-      // The client has closed its side already: send what is left, then go.
-      socket.destroySoon();
-      return;
-    }
-    const drop = (): void => {
-      socket.destroy();
-    };
-    let quiet: NodeJS.Timeout | undefined;
-    let overall: NodeJS.Timeout | undefined;
-    socket.once("finish", () => {
-      // Our response is with the kernel; from now on we only wait for the client.
-      quiet = setTimeout(drop, LINGER_MS).unref();
-      overall = setTimeout(drop, LINGER_MAX_MS).unref();
-    });
-    socket.once("close", () => {
-      clearTimeout(quiet);
-      clearTimeout(overall);
-    });
-    // When the client has closed its side too and our bytes are out, we are done.
-    socket.once("end", () => {
-      if (socket.writableFinished) socket.destroy();
-      else socket.once("finish", drop);
-    });
-    let budget = this.#body + LINGER_MAX_BYTES;
-    socket.on("data", (chunk: Buffer) => {
-      budget -= chunk.length;
-      if (budget < 0) drop();
-      else quiet?.refresh();
-    });
-    socket.end();
-    socket.resume();
+    this.#head.stop();
+    lingeringClose(this.#socket, this.#body);
   }
 
   /** `using stream = …` closes it at the end of the scope, like Rust's `Drop`. */
@@ -296,25 +204,8 @@ export class TcpStream {
     this.close();
   }
 
-  #lines(): LineReader {
-    if (!this.#reader) {
-      this.#reader = new LineReader(this.#socket, () => this.#bytes());
-      this.#startTimers();
-      this.#deadlines.start();
-      // Until its first byte, a connection may be closed by a shutdown.
-      this.#silence = whileSilent(this.#shutdown, () => this.#abandon(), this.#options.shutdownGraceMs);
-    }
-    return this.#reader;
-  }
-
-  #bytes(): void {
-    if (this.#deadlines.begun) return;
-    this.#deadlines.bytes();
-    this.#silence?.();
-  }
-
   #abandon(): void {
-    if (this.#deadlines.begun || this.#closing) return;
+    if (this.#closing) return;
     log(`${this.peer}: sent nothing, and the server is shutting down; closing`);
     this.close();
     // Nothing was asked, so there is no answer to protect by lingering: go
@@ -330,36 +221,6 @@ export class TcpStream {
       log(`${this.peer}: no traffic for ${this.#idleTimeoutMs / 1000} s; dropping the connection`);
       socket.destroy();
     });
-  }
-
-  #lineRead(consumed: number): void {
-    this.#headBytes += consumed;
-    this.#deadlines.line();
-  }
-
-  async #headLine(max: number, status: number, tooLong: string): Promise<Buffer> {
-    const read = await this.#lines().readLine(max);
-    switch (read.kind) {
-      case "line":
-        this.#lineRead(read.consumed);
-        return read.bytes;
-      case "too-long":
-        throw new HttpError(status, tooLong);
-      case "stopped":
-        if (read.reason === "timeout") throw new HttpError(408, this.#expired ?? "the request head took too long");
-        throw new ClientGone();
-      case "end":
-        // A reset also ends the reading, but there is nobody left to answer.
-        if (this.#deadlines.begun && this.#socket.readableEnded && !this.#socket.destroyed) {
-          throw new HttpError(400, "the client closed its side before the request head was complete");
-        }
-        throw new ClientGone();
-    }
-  }
-
-  #headComplete(): void {
-    this.#deadlines.stop();
-    this.#silence?.();
   }
 }
 

@@ -14,12 +14,12 @@ interface Listener<Stream> {
 }
 
 /** What the pool tests need of a stage's ThreadPool (09's, and 10's with its cleanup). */
-export interface Pool<Stream = never> {
+interface Pool<Stream = never> {
   readonly size: number;
   execute(stream: Stream): void;
 }
 
-export interface PoolLibrary<Stream> {
+interface PoolLibrary<Stream> {
   /** core's TcpListener, which gives the connections. */
   readonly TcpListener: {
     listen(options: { address: { host: string; port: number } }): Promise<Listener<Stream>>;

@@ -52,7 +52,7 @@ process.once("exit", () => {
 });
 
 /** A child process's output as it arrives, and ways to wait on it. */
-export interface WatchedOutput {
+interface WatchedOutput {
   stdout(): string;
   stderr(): string;
   /** True until the process has exited and its output has been read. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { connect, get, parseResponse, readToClose } from "./client.ts";
 import type { RunningStage } from "./stage.ts";
 
-export interface RealClientsOptions {
+interface RealClientsOptions {
   /** The status line a `POST /upload` gets from this stage (404 from 05 on, 200 at 03 and 04). */
   readonly uploadStatus: number;
   /** Sequential requests through a keep-alive agent; 0 skips (stage 03 sends no length, so no client can reuse its connections anyway). */

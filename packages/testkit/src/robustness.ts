@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { connect, exchange, parseResponse, readToClose } from "./client.ts";
 import { HAS_PROC, type RunningStage } from "./stage.ts";
 
-export interface RobustnessOptions {
+interface RobustnessOptions {
   /** A normal request, with the stage's normal result asserted. */
   readonly probe: (stage: RunningStage) => Promise<void>;
   /**

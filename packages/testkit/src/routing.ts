@@ -10,7 +10,7 @@ import { stageDirOf, useStage, type RunningStage } from "./stage.ts";
  * Stages 05 and 06 answer the same requests the same way: `GET / HTTP/1.1`
  * gets hello.html, anything else 404.html. One table, run against both.
  */
-export interface Route {
+interface Route {
   readonly request: string;
   readonly status: string;
   readonly page: string;
@@ -25,7 +25,7 @@ const ROUTES: readonly Route[] = [
 ];
 
 /** The routing table of 05 and 06, plus any `extra` routes a later stage adds. */
-export function describeRouting(stage: () => RunningStage, stageDir: string, extra: readonly Route[] = []): void {
+function describeRouting(stage: () => RunningStage, stageDir: string, extra: readonly Route[] = []): void {
   describe("answers by the request line", () => {
     it.each([...extra, ...ROUTES])("$request → $status with $page", async ({ request, status, page }) => {
       const port = stage().port;
@@ -45,7 +45,7 @@ const answersRoot = async (running: RunningStage): Promise<void> => {
   expect((await get(running.port, "/")).statusLine).toBe("HTTP/1.1 200 OK");
 };
 
-export interface ServingOptions {
+interface ServingOptions {
   /** The stage has the `/sleep` route (07 on). */
   readonly sleep?: boolean;
   /** Check memory under many clients (see `RobustnessOptions.memory`). */

@@ -1,7 +1,7 @@
 import { connect, get, readToClose } from "./client.ts";
 
 /** What `slowAndFast` saw. */
-export interface SlowAndFast {
+interface SlowAndFast {
   /** `/sleep` and `/`, in the order their responses completed. */
   readonly order: string[];
   /** Milliseconds from sending `/sleep` to the end of the response to `/`. */

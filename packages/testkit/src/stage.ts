@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect } from "vitest";
 import { runToExit, startStage, type RunningStage } from "./process.ts";
 
-export { HAS_PROC, runToExit, startStage, within, type Finished, type RunningStage } from "./process.ts";
+export { HAS_PROC, runToExit, startStage, within, type RunningStage } from "./process.ts";
 
 /** The folder of the stage whose test file this is (tests live in `<stage>/test/`). */
 export function stageDirOf(testFileUrl: string): string {
