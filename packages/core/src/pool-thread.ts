@@ -26,12 +26,16 @@ export interface PoolThreadData {
 export const RESTART_DELAY_MS = 1_000;
 
 /**
- * V8 limits of each pool thread. A pool thread handles one small request at
- * a time, so a young generation of 2 MB (V8's default grows to 16 MB or more
- * per thread) keeps a pool of 4 close to a one-thread server's memory at
- * the cost of more, shorter minor collections; `pnpm bench` measures it.
+ * V8's heap limits for each pool thread, in MB. A pool thread handles one
+ * request at a time and keeps almost nothing between requests, yet under
+ * load V8 lets each thread's heap grow as far as the main thread's (about
+ * 80 MB each in `pnpm bench`). A 2 MB young generation (more, shorter minor
+ * collections) and a 32 MB old generation (several times what a thread
+ * keeps) hold a pool of 4 to about 20 MB of heap per thread. A thread that
+ * needs more than 32 MB fails with ERR_WORKER_OUT_OF_MEMORY, is logged in
+ * one line, and is replaced.
  */
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 2 };
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 };
 
 /**
  * The environment of a pool thread: the process's, with Node.js's compile

@@ -104,6 +104,21 @@ describe("SupervisedThread and receiveJobs", () => {
     await thread.join();
   });
 
+  it("replaces a thread that outgrows its heap limit, with one line saying so", async () => {
+    captureLog();
+    const { thread, state } = supervise("serve-jobs.ts", 4);
+    await waitFor(() => expect(state.idle).toBe(1));
+    const hog = await connection("/hog");
+    thread.run(hog.stream);
+    expect((await hog.reply).length).toBe(0);
+    await waitFor(() => expect(state.idle).toBe(2));
+    const lines = logged.filter((line) => line.startsWith("Worker 4 "));
+    expect(lines[0]).toMatch(/^Worker 4 failed: .*out of memory.*\n$/i);
+    expect(lines).toContain("Worker 4 stopped unexpectedly (exit code 1); its connection is closed; starting a new thread\n");
+    thread.disconnect();
+    await thread.join();
+  });
+
   it("logs a message it does not know in one line and does not take it for idle", async () => {
     captureLog();
     const { thread, state } = supervise("strange-message.ts", 5);
