@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runToExit } from "testkit/process";
+import { perSecond, times } from "./format.ts";
 import { progress } from "./progress.ts";
 import type { Settings } from "./settings.ts";
 
@@ -45,8 +46,8 @@ export async function dispatch(settings: Settings): Promise<Dispatch> {
     );
     if (run.code !== 0) throw new Error(`the dispatch run failed (exit ${run.code}):\n${run.stderr}`);
     const result = JSON.parse(readFileSync(resultFile, "utf8")) as Dispatch;
-    const rate = (pool: PoolRun): string => `${Math.round(pool.perSecond)} jobs/s`;
-    progress(`pool dispatch · ThreadPool ${rate(result.threadPool)}, Piscina ${rate(result.piscina)}: ${result.ratio.toFixed(2)}×`);
+    const rate = (pool: PoolRun): string => perSecond(pool.perSecond, "jobs/s");
+    progress(`pool dispatch · ThreadPool ${rate(result.threadPool)}, Piscina ${rate(result.piscina)}: ${times(result.ratio)}`);
     return result;
   } finally {
     rmSync(folder, { recursive: true, force: true });
