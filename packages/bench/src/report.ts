@@ -2,7 +2,7 @@
 // against them, and the Markdown tables for docs/bench and the README.
 import type { Dispatch } from "./dispatch.ts";
 import type { HeadOfLineRow } from "./head-of-line.ts";
-import { NOT_MEASURED, mb, ms, times, whole } from "./format.ts";
+import { NOT_MEASURED, mb, ms, times, us, whole } from "./format.ts";
 import type { Settings } from "./settings.ts";
 import type { ThreadCost } from "./threads.ts";
 import { BASELINE, type ThroughputRow } from "./throughput.ts";
@@ -76,11 +76,13 @@ export function targetsTable(checks: readonly TargetCheck[]): string {
 
 export function throughputTable(results: Results): string {
   return table(
-    ["server", "req/s", `× ${BASELINE}`, "p50", "p99", "peak RSS"],
+    ["server", "req/s", `× ${BASELINE}`, "CPU/request", `CPU × ${BASELINE}`, "p50", "p99", "peak RSS"],
     results.throughput.map((row) => [
       row.keepAlive ? `${row.label} (reference)` : row.label,
       whole(row.perSecond),
       times(row.ratio),
+      us(row.cpuUsPerRequest),
+      row.cpuRatio !== null ? times(row.cpuRatio) : row.cpuUsPerRequest === null ? NOT_MEASURED : "n/a",
       ms(row.p50Ms),
       ms(row.p99Ms),
       mb(row.peakRssMb),
@@ -136,6 +138,8 @@ ${targetsTable(checks)}
 ## 1. \`GET /\`, one connection per request (${settings.connections} clients)
 
 ${throughputTable(results)}
+
+CPU/request: the server process's CPU time (user + system, all its threads) over each measured window, divided by the responses of that window; like req/s, the median over the rounds.
 
 ## 2. Head-of-line blocking: \`GET /\` alone, then while ${settings.sleepers} clients keep requesting \`/sleep\` (SLEEP_MS=${settings.sleepMs})
 

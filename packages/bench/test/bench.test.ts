@@ -68,6 +68,19 @@ describe("pnpm bench, smoke run", () => {
     for (const row of [...results.throughput, ...results.threads.rows]) expect(row.peakRssMb).toBeGreaterThan(0);
   });
 
+  // Linux only: CPU time is read from /proc (see HAS_PROC); elsewhere the bench reports it as not measured.
+  it.runIf(HAS_PROC)("takes each server's CPU time over each measured window, per response (Linux: from /proc)", () => {
+    for (const row of results.throughput) {
+      for (const round of row.rounds) {
+        expect(round.cpuMs, row.label).toBeGreaterThanOrEqual(0);
+        expect(round.cpuUsPerRequest, row.label).toBeCloseTo(((round.cpuMs ?? Number.NaN) * 1000) / round.requests, 6);
+      }
+      expect(row.cpuUsPerRequest, row.label).not.toBeNull();
+    }
+    expect(run.stdout).toMatch(/throughput · round 1\/1 · node:http: .* µs CPU\/request$/m);
+    expect(run.stdout).toContain("| server | req/s | × node:http | CPU/request | CPU × node:http |");
+  });
+
   it("sends GET / alone and during /sleep load to stages 07-10, every request answered", () => {
     const { spans } = results.settings;
     expect(results.headOfLine.map((row) => row.stage)).toEqual(["07-slow-request", "08-thread-per-request", "09-thread-pool", "10-graceful-shutdown"]);

@@ -11,9 +11,11 @@ describe("format", () => {
   });
 
   it("writes durations with as many digits as matter", () => {
+    expect(ms(1006.2)).toBe("1,006 ms");
     expect(ms(502.4)).toBe("502 ms");
     expect(ms(18.74)).toBe("18.7 ms");
     expect(ms(1.894)).toBe("1.89 ms");
+    expect(us(94000)).toBe("94,000 µs");
     expect(us(412.3)).toBe("412 µs");
     expect(us(96.44)).toBe("96.4 µs");
     expect(us(null)).toBe(NOT_MEASURED);
