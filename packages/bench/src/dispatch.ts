@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runToExit } from "testkit/process";
-import { perSecond, times } from "./format.ts";
-import { progress } from "./progress.ts";
+import { mb, perSecond, times } from "./format.ts";
+import type { WorkerHeaps } from "./heaps.ts";
+import { progress, workersLine } from "./progress.ts";
 import type { Settings } from "./settings.ts";
 
 export interface PoolRun {
@@ -23,6 +24,8 @@ export interface Dispatch {
   readonly piscina: PoolRun;
   /** ThreadPool's jobs per second over Piscina's; their batches take turns (A B A B …). */
   readonly ratio: number;
+  /** Peak V8 heaps in use of the dispatch process's main thread (which serves both pools) and of each pool's worker threads, in MB. */
+  readonly heaps: { readonly mainMb: number; readonly threadPool: WorkerHeaps; readonly piscina: WorkerHeaps };
 }
 
 const LIMIT_MS = 60_000;
@@ -48,6 +51,8 @@ export async function dispatch(settings: Settings): Promise<Dispatch> {
     const result = JSON.parse(readFileSync(resultFile, "utf8")) as Dispatch;
     const rate = (pool: PoolRun): string => perSecond(pool.perSecond, "jobs/s");
     progress(`pool dispatch · ThreadPool ${rate(result.threadPool)}, Piscina ${rate(result.piscina)}: ${times(result.ratio)}`);
+    const { heaps } = result;
+    progress(`pool dispatch · V8 heap in use: main thread ${mb(heaps.mainMb)}; ThreadPool ${workersLine(heaps.threadPool)}; Piscina ${workersLine(heaps.piscina)}`);
     return result;
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -5,6 +5,9 @@
 /** Where a figure needs /proc and the system has none (not Linux). */
 export const NOT_MEASURED = "n/a (no /proc)";
 
+/** Where the heap probe of a server left no sample (see heap-probe.ts). */
+export const NO_SAMPLE = "n/a (no sample)";
+
 /** A count or a rate, whole, with thousands separators: 4,325. */
 export const whole = (value: number): string => Math.round(value).toLocaleString("en-US");
 

@@ -2,7 +2,8 @@
 // against them, and the Markdown tables for docs/bench and the README.
 import type { Dispatch } from "./dispatch.ts";
 import type { HeadOfLineRow } from "./head-of-line.ts";
-import { NOT_MEASURED, mb, ms, times, us, whole } from "./format.ts";
+import { NOT_MEASURED, NO_SAMPLE, mb, ms, times, us, whole } from "./format.ts";
+import type { ServerHeaps, WorkerHeaps } from "./heaps.ts";
 import type { Settings } from "./settings.ts";
 import type { ThreadCost } from "./threads.ts";
 import { BASELINE, type ThroughputRow } from "./throughput.ts";
@@ -124,6 +125,28 @@ export function dispatchTable(results: Results): string {
   );
 }
 
+/** A group of worker threads' heaps: how many were sampled, together at the peak, the largest. */
+const workerCells = (workers: WorkerHeaps): string[] =>
+  workers.threads === 0 ? ["none", "–", "–"] : [whole(workers.threads), mb(workers.sumMb), mb(workers.maxMb)];
+const heapCells = (heaps: ServerHeaps | null): string[] => (heaps === null ? Array<string>(4).fill(NO_SAMPLE) : [mb(heaps.mainMb), ...workerCells(heaps.workers)]);
+
+/** Each server's peak RSS beside the peak V8 heaps of its threads, for scenarios 1, 3 and 4. */
+export function memoryTable(results: Results): string {
+  const { settings, dispatch } = results;
+  const shared = (heap: number): string => `${mb(heap)} (both pools)`;
+  return table(
+    ["server", "load", "peak RSS", "main thread heap", "worker threads sampled", "worker heaps together", "largest worker heap"],
+    [
+      ...results.throughput
+        .filter((row) => !row.keepAlive) // the keep-alive reference is node:http's server again
+        .map((row) => [row.label, `1. GET /, ${whole(settings.connections)} clients`, mb(row.peakRssMb), ...heapCells(row.heaps)]),
+      ...results.threads.rows.map((row) => [row.stage, `3. ${whole(row.connections)} clients`, mb(row.peakRssMb), ...heapCells(row.heaps)]),
+      ["ThreadPool (stage 10)", `4. ${whole(dispatch.threadPool.jobs)} no-op jobs`, "–", shared(dispatch.heaps.mainMb), ...workerCells(dispatch.heaps.threadPool)],
+      ["Piscina", `4. ${whole(dispatch.piscina.jobs)} no-op jobs`, "–", shared(dispatch.heaps.mainMb), ...workerCells(dispatch.heaps.piscina)],
+    ],
+  );
+}
+
 /** docs/bench/results.md: every table of the run. */
 export function markdown(results: Results, checks: readonly TargetCheck[]): string {
   const { settings } = results;
@@ -154,5 +177,11 @@ ${threadsTable(results)}
 ## 4. Pool dispatch: no-op jobs (a connection moved to a thread, closed at once)
 
 ${dispatchTable(results)}
+
+## Memory: peak RSS, and the V8 heap of each thread
+
+${memoryTable(results)}
+
+Peak RSS is the server process's, over its scenario (Linux: \`VmHWM\`). The heaps are V8's \`used_heap_size\` at its peak, for the main thread and for each worker thread, sampled every 100 ms by a module that the bench loads into each server (\`src/heap-probe.ts\`); "together" is the largest total of the worker threads' heaps in one sample, and a thread that lives less than 100 ms may not be sampled at all (stage 08's, one per connection). Scenario 4's pools run in one process, whose main thread serves both.
 `;
 }

@@ -7,12 +7,13 @@
 // the start and the end of each measured window (Linux: /proc), for the
 // CPU it spent per response, a cost that the load generator sharing the
 // machine does not skew as much as it does the rate.
-import { HAS_PROC, type RunningStage } from "testkit/process";
+import { HAS_PROC } from "testkit/process";
 import { cpuSeconds, expectNodeProcess } from "./cpu.ts";
 import { us } from "./format.ts";
+import type { ServerHeaps } from "./heaps.ts";
 import { failures, load, type LoadResult } from "./load.ts";
-import { describe, progress } from "./progress.ts";
-import { startNodeHttp, startServer, stopAll } from "./servers.ts";
+import { describe, memoryLine, progress } from "./progress.ts";
+import { startNodeHttp, startServer, stopAll, type Server } from "./servers.ts";
 import type { Settings, Span } from "./settings.ts";
 import { median, megabytes } from "./stats.ts";
 
@@ -40,6 +41,8 @@ export interface ThroughputRow {
   readonly cpuRatio: number | null;
   /** Peak resident memory of the server process over the whole run, in MB; null where there is no /proc to read it from. */
   readonly peakRssMb: number | null;
+  /** Peak V8 heaps in use of the server's main thread and worker threads over the whole run (heap-probe.ts); null if the probe left none. */
+  readonly heaps: ServerHeaps | null;
   readonly errors: number;
 }
 
@@ -47,7 +50,7 @@ export const BASELINE = "node:http";
 
 interface Target {
   readonly label: string;
-  readonly start: () => Promise<RunningStage>;
+  readonly start: () => Promise<Server>;
   readonly keepAlive?: boolean;
   /** Share the server of another target (node:http serves both ways). */
   readonly sameServerAs?: string;
@@ -63,13 +66,13 @@ const TARGETS: readonly Target[] = [
 ];
 
 export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
-  const servers = new Map<string, RunningStage>();
+  const servers = new Map<string, Server>();
   try {
     for (const target of TARGETS) {
       if (target.sameServerAs) continue;
       servers.set(target.label, await target.start());
     }
-    const serverOf = (target: Target): RunningStage => servers.get(target.sameServerAs ?? target.label) as RunningStage;
+    const serverOf = (target: Target): Server => servers.get(target.sameServerAs ?? target.label) as Server;
     if (HAS_PROC) for (const [label, server] of servers) expectNodeProcess(server.pid, label);
     const measure = (target: Target, span: Span): Promise<LoadResult> =>
       load({ port: serverOf(target).port, connections: settings.connections, span, keepAlive: target.keepAlive ?? false });
@@ -97,6 +100,14 @@ export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
       }
     }
 
+    // Memory: each server's peaks over the whole run (warm-up included), read once its rounds are over.
+    const memory = new Map<string, { peakRssMb: number | null; heaps: ServerHeaps | null }>();
+    for (const [label, server] of servers) {
+      const peaks = { peakRssMb: HAS_PROC ? megabytes(server.peakMemory()) : null, heaps: await server.heaps() };
+      memory.set(label, peaks);
+      progress(`throughput · memory · ${label}: ${memoryLine(peaks.peakRssMb, peaks.heaps)}`);
+    }
+
     const baselineRounds = results.get(BASELINE) ?? [];
     const baseline = median(baselineRounds.map((result) => result.perSecond));
     const baselineCpu = cpuMedian(baselineRounds);
@@ -114,7 +125,8 @@ export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
         ratio: median(perSecond) / baseline,
         cpuUsPerRequest,
         cpuRatio: cpuUsPerRequest === null || baselineCpu === null || baselineCpu <= 0 ? null : cpuUsPerRequest / baselineCpu,
-        peakRssMb: HAS_PROC ? megabytes(serverOf(target).peakMemory()) : null,
+        peakRssMb: memory.get(target.sameServerAs ?? target.label)?.peakRssMb ?? null,
+        heaps: memory.get(target.sameServerAs ?? target.label)?.heaps ?? null,
         errors: rounds.reduce((sum, result) => sum + failures(result), 0),
       };
     });

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { HAS_PROC } from "testkit/process";
 import { DEFAULT_TICKS_PER_SECOND, cpuSeconds, expectNodeProcess, parseTickRate, statTicks } from "../src/cpu.ts";
 import { reconnectWithEmptyQueue, type LoadResult } from "../src/load.ts";
-import { checkTargets, markdown, throughputTable, type Results } from "../src/report.ts";
+import { checkTargets, markdown, memoryTable, throughputTable, type Results } from "../src/report.ts";
 import { benchSettings } from "../src/settings.ts";
 import { median, percentile } from "../src/stats.ts";
 
@@ -60,6 +60,7 @@ function fixture(over: { ratio10: number; ratio09: number; busy07: number; busy0
     cpuUsPerRequest: 400 / ratio,
     cpuRatio: 1 / ratio,
     peakRssMb,
+    heaps: label === "node:http" ? { mainMb: 5.2, workers: { threads: 0, sumMb: 0, maxMb: 0 } } : { mainMb: 12.3, workers: { threads: 4, sumMb: 41.6, maxMb: 10.9 } },
     errors: 0,
   });
   const hol = (stage: "07-slow-request" | "09-thread-pool", busy: number) => ({
@@ -76,7 +77,13 @@ function fixture(over: { ratio10: number; ratio09: number; busy07: number; busy0
     throughput: [row("09-thread-pool", over.ratio09), row("10-graceful-shutdown", over.ratio10, over.rss10), row("node:http", 1)],
     headOfLine: [hol("07-slow-request", over.busy07), hol("09-thread-pool", over.busy09)],
     threads: { startMs: 60, mbPerThread: 21, rows: [] },
-    dispatch: { threads: 4, threadPool: { jobs: 10, seconds: 1, perSecond: 10 }, piscina: { jobs: 10, seconds: 1, perSecond: 10 }, ratio: over.dispatchRatio },
+    dispatch: {
+      threads: 4,
+      threadPool: { jobs: 10, seconds: 1, perSecond: 10 },
+      piscina: { jobs: 10, seconds: 1, perSecond: 10 },
+      ratio: over.dispatchRatio,
+      heaps: { mainMb: 8.4, threadPool: { threads: 4, sumMb: 30, maxMb: 7.6 }, piscina: { threads: 4, sumMb: 28.1, maxMb: 7.1 } },
+    },
   };
 }
 
@@ -115,6 +122,19 @@ describe("checkTargets", () => {
     expect(table).toContain("| 10-graceful-shutdown | 500 | 0.50× | 800 µs | 2.00× | 1.00 ms | 2.00 ms | 200 MB |");
     expect(table).toContain("| 09-thread-pool | 1,250 | 1.25× | 320 µs | 0.80× |");
     expect(table).toContain("| node:http | 1,000 | 1.00× | 400 µs | 1.00× |");
+  });
+
+  it("puts each server's peak RSS beside its threads' peak heaps in a memory table", () => {
+    const results = fixture({ ratio10: 0.5, ratio09: 1, busy07: 300, busy09: 3, dispatchRatio: 1, rss10: 200 });
+    const table = memoryTable(results);
+    expect(table).toContain("| server | load | peak RSS | main thread heap | worker threads sampled | worker heaps together | largest worker heap |");
+    expect(table).toContain("| 10-graceful-shutdown | 1. GET /, 10 clients | 200 MB | 12.3 MB | 4 | 41.6 MB | 10.9 MB |");
+    expect(table).toContain("| node:http | 1. GET /, 10 clients | 100 MB | 5.2 MB | none | – | – |");
+    expect(table).toContain("| ThreadPool (stage 10) | 4. 10 no-op jobs | – | 8.4 MB (both pools) | 4 | 30 MB | 7.6 MB |");
+    expect(table).toContain("| Piscina | 4. 10 no-op jobs | – | 8.4 MB (both pools) | 4 | 28.1 MB | 7.1 MB |");
+    expect(markdown(results, checkTargets(results))).toContain(`## Memory: peak RSS, and the V8 heap of each thread\n\n${table}`);
+    const withoutSample = { ...results, throughput: results.throughput.map((row) => ({ ...row, heaps: null })) };
+    expect(memoryTable(withoutSample)).toContain("| node:http | 1. GET /, 10 clients | 100 MB | n/a (no sample) | n/a (no sample) | n/a (no sample) | n/a (no sample) |");
   });
 
   it("writes n/a where there is no /proc to read CPU time from", () => {
