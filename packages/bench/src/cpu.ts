@@ -47,10 +47,13 @@ export function statTicks(stat: string): number {
   return utime + stime;
 }
 
-/** CPU seconds that process `pid` has used so far, all its threads together. Needs /proc. */
-export function cpuSeconds(pid: number): number {
-  return statTicks(readFileSync(`/proc/${pid}/stat`, "utf8")) / clockTicksPerSecond();
+/** Clock ticks of CPU that process `pid` has used so far, all its threads together. Needs /proc. */
+export function cpuTicks(pid: number): number {
+  return statTicks(readFileSync(`/proc/${pid}/stat`, "utf8"));
 }
+
+/** Clock ticks in ms (whole ticks are subtracted first, so that a difference carries no rounding error). */
+export const ticksToMs = (ticks: number): number => (ticks * 1000) / clockTicksPerSecond();
 
 /**
  * Refuse a pid that is not a process of the Node.js running the bench (a

@@ -8,7 +8,7 @@
 // CPU it spent per response, a cost that the load generator sharing the
 // machine does not skew as much as it does the rate.
 import { HAS_PROC } from "testkit/process";
-import { cpuSeconds, expectNodeProcess } from "./cpu.ts";
+import { cpuTicks, expectNodeProcess, ticksToMs } from "./cpu.ts";
 import { us } from "./format.ts";
 import type { ServerHeaps } from "./heaps.ts";
 import { failures, load, type LoadResult } from "./load.ts";
@@ -78,11 +78,11 @@ export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
       load({ port: serverOf(target).port, connections: settings.connections, span, keepAlive: target.keepAlive ?? false });
     /** A measured window: the load, between two readings of the server's CPU time. */
     const measureRound = async (target: Target): Promise<ThroughputRound> => {
-      const cpu = (): number | null => (HAS_PROC ? cpuSeconds(serverOf(target).pid) : null);
+      const cpu = (): number | null => (HAS_PROC ? cpuTicks(serverOf(target).pid) : null);
       const before = cpu();
       const result = await measure(target, settings.spans.throughput);
       const after = cpu();
-      const cpuMs = before === null || after === null ? null : (after - before) * 1000;
+      const cpuMs = before === null || after === null ? null : ticksToMs(after - before);
       return { ...result, cpuMs, cpuUsPerRequest: cpuMs === null || result.requests === 0 ? null : (cpuMs * 1000) / result.requests };
     };
 

@@ -3,7 +3,7 @@ import { EventEmitter } from "node:events";
 import type autocannon from "autocannon";
 import { describe, expect, it } from "vitest";
 import { HAS_PROC } from "testkit/process";
-import { DEFAULT_TICKS_PER_SECOND, cpuSeconds, expectNodeProcess, parseTickRate, statTicks } from "../src/cpu.ts";
+import { DEFAULT_TICKS_PER_SECOND, clockTicksPerSecond, cpuTicks, expectNodeProcess, parseTickRate, statTicks, ticksToMs } from "../src/cpu.ts";
 import { reconnectWithEmptyQueue, type LoadResult } from "../src/load.ts";
 import { checkTargets, markdown, memoryTable, throughputTable, type Results } from "../src/report.ts";
 import { benchSettings } from "../src/settings.ts";
@@ -24,10 +24,13 @@ describe("cpu", () => {
     expect(parseTickRate("undefined\n")).toBe(100);
   });
 
-  it.runIf(HAS_PROC)("reads this process's own CPU time, in seconds (Linux: from /proc)", () => {
-    const seconds = cpuSeconds(process.pid);
-    expect(seconds).toBeGreaterThan(0);
-    expect(seconds).toBeLessThanOrEqual(process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 + 0.1);
+  it.runIf(HAS_PROC)("reads this process's own CPU time, in clock ticks (Linux: from /proc)", () => {
+    const ticks = cpuTicks(process.pid);
+    expect(Number.isInteger(ticks)).toBe(true);
+    expect(ticks).toBeGreaterThan(0);
+    const { user, system } = process.cpuUsage();
+    expect(ticksToMs(ticks)).toBeLessThanOrEqual((user + system) / 1000 + 1000 / clockTicksPerSecond());
+    expect(ticksToMs(3)).toBe((3 * 1000) / clockTicksPerSecond());
     expect(() => expectNodeProcess(process.pid, "this test")).not.toThrow();
   });
 });
