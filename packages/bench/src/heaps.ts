@@ -49,6 +49,8 @@ export interface WatchOptions {
 }
 
 export const WORKERS = "workers";
+/** The longest time between two writes of the probe's file (heap-probe.ts), in ms. */
+export const HEARTBEAT_MS = 1_000;
 const CHANNEL = "worker_threads";
 
 /**

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startStage, type RunningStage } from "testkit/process";
-import { serverHeaps, type HeapPeaks, type ServerHeaps } from "./heaps.ts";
+import { HEARTBEAT_MS, serverHeaps, type HeapPeaks, type ServerHeaps } from "./heaps.ts";
 
 export type StageName = "06-refactor" | "07-slow-request" | "08-thread-per-request" | "09-thread-pool" | "10-graceful-shutdown";
 
@@ -17,8 +17,9 @@ export type StageName = "06-refactor" | "07-slow-request" | "08-thread-per-reque
 export interface Server extends RunningStage {
   /**
    * The peak V8 heaps of its threads so far, from a sample the probe took
-   * after this call (waiting up to 2 s for one), or null if the probe left
-   * none (see heap-probe.ts).
+   * after this call (waiting up to 3 s for one: the probe writes its file
+   * at least once a second), or null if the probe left none (see
+   * heap-probe.ts).
    */
   heaps(): Promise<ServerHeaps | null>;
 }
@@ -47,8 +48,8 @@ export async function stopAll(servers: Iterable<RunningStage | undefined>): Prom
 }
 
 const PROBE = new URL("./heap-probe.ts", import.meta.url).href;
-/** How long `heaps()` waits for a sample taken after it was called: the probe samples every 100 ms. */
-const FRESH_WITHIN_MS = 2_000;
+/** How long `heaps()` waits for a sample taken after it was called: the probe writes one at least every HEARTBEAT_MS. */
+const FRESH_WITHIN_MS = 3 * HEARTBEAT_MS;
 
 let folder: string | undefined;
 let files = 0;

@@ -91,11 +91,12 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
       }
     }
     const rows: BurstRow[] = [];
-    for (const stage of STAGES) {
+    const heapsOf = await Promise.all(STAGES.map((stage) => (servers.get(stage) as Server).heaps()));
+    for (const [index, stage] of STAGES.entries()) {
       const { rounds, maxThreads } = results.get(stage) as { rounds: LoadResult[]; maxThreads: number };
       const server = servers.get(stage) as Server;
       const peakRssMb = HAS_PROC ? megabytes(server.peakMemory()) : null;
-      const heaps = await server.heaps();
+      const heaps = heapsOf[index] ?? null;
       progress(`cost of a thread · memory · ${stage}: ${memoryLine(peakRssMb, heaps)}`);
       rows.push({
         stage,

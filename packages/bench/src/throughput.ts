@@ -102,11 +102,12 @@ export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
 
     // Memory: each server's peaks over the whole run (warm-up included), read once its rounds are over.
     const memory = new Map<string, { peakRssMb: number | null; heaps: ServerHeaps | null }>();
-    for (const [label, server] of servers) {
-      const peaks = { peakRssMb: HAS_PROC ? megabytes(server.peakMemory()) : null, heaps: await server.heaps() };
+    const heaps = await Promise.all([...servers.values()].map((server) => server.heaps()));
+    [...servers].forEach(([label, server], index) => {
+      const peaks = { peakRssMb: HAS_PROC ? megabytes(server.peakMemory()) : null, heaps: heaps[index] ?? null };
       memory.set(label, peaks);
       progress(`throughput · memory · ${label}: ${memoryLine(peaks.peakRssMb, peaks.heaps)}`);
-    }
+    });
 
     const baselineRounds = results.get(BASELINE) ?? [];
     const baseline = median(baselineRounds.map((result) => result.perSecond));
