@@ -53,7 +53,7 @@ function headOfLineChart(results: Results): string {
     label: { show: true, position: side, formatter: (p) => ms(Number(p.value)) },
   });
   return render({
-    title: title("Head-of-line blocking: GET / p99", `alone, and while ${results.settings.sleepers} clients keep requesting /sleep (${results.settings.sleepMs} ms)`),
+    title: title("Head-of-line blocking: GET / p99", `alone, and while ${results.settings.sleepers} clients keep requesting /sleep (${ms(results.settings.sleepMs)})`),
     legend: { bottom: 0 },
     grid: { left: 70, right: 30, top: 80, bottom: 60 },
     xAxis: { type: "category", data: rows.map((row) => row.stage), axisLabel: { interval: 0 } },

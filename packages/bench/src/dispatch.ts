@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runToExit } from "testkit/process";
-import { mb, perSecond, times } from "./format.ts";
+import { mb, perSecond, times, whole } from "./format.ts";
 import type { WorkerHeaps } from "./heaps.ts";
 import { progress, workersLine } from "./progress.ts";
 import type { Settings } from "./settings.ts";
@@ -31,7 +31,7 @@ export interface Dispatch {
 const LIMIT_MS = 60_000;
 
 export async function dispatch(settings: Settings): Promise<Dispatch> {
-  progress(`pool dispatch · ${settings.jobs} no-op jobs each through ThreadPool and Piscina, ${settings.threads} threads`);
+  progress(`pool dispatch · ${whole(settings.jobs)} no-op jobs each through ThreadPool and Piscina, ${settings.threads} threads`);
   const folder = mkdtempSync(join(tmpdir(), "bench-dispatch-"));
   try {
     const resultFile = join(folder, "result.json");
