@@ -23,9 +23,9 @@ export const ms = (value: number): string => `${digits(value)} ms`;
 /** Microseconds, as `ms` has milliseconds: 94,000 µs, 412 µs, 96.4 µs; `missing` where there is no figure. */
 export const us = (value: number | null, missing = NOT_MEASURED): string => (value === null ? missing : `${digits(value)} µs`);
 
-/** Megabytes, whole from 100 up, else to a tenth (trailing zero dropped): 410 MB, 21.4 MB, 64 MB; `missing` where there is no figure. */
+/** Megabytes, whole from 100 up, else to a tenth (trailing zero dropped): 1,207 MB, 410 MB, 21.4 MB, 64 MB; `missing` where there is no figure. */
 export const mb = (value: number | null, missing = NOT_MEASURED): string =>
-  value === null ? missing : `${value >= 100 ? value.toFixed(0) : String(Number(value.toFixed(1)))} MB`;
+  value === null ? missing : `${value >= 100 ? whole(value) : String(Number(value.toFixed(1)))} MB`;
 
 /** A ratio, with two significant digits below 0.1 so that a tiny one does not read as zero: 0.55×, 0.012×. */
 export const times = (ratio: number): string => `${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)}×`;

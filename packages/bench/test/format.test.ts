@@ -22,6 +22,7 @@ describe("format", () => {
   });
 
   it("writes megabytes whole from 100 up, else to a tenth", () => {
+    expect(mb(1207)).toBe("1,207 MB");
     expect(mb(410.4)).toBe("410 MB");
     expect(mb(121)).toBe("121 MB");
     expect(mb(21.44)).toBe("21.4 MB");
