@@ -1,7 +1,7 @@
 // The charts of a run, drawn by Apache ECharts on the server side as SVG.
 import * as echarts from "echarts";
-import { ms } from "./progress.ts";
-import { NOT_MEASURED, times as ratio, type Results } from "./report.ts";
+import { NOT_MEASURED, mb, ms, times, whole } from "./format.ts";
+import type { Results } from "./report.ts";
 import { BASELINE } from "./throughput.ts";
 
 const WIDTH = 760;
@@ -31,10 +31,10 @@ function throughputChart(results: Results): string {
       {
         type: "bar",
         data: rows.map((row) => ({
-          value: Math.round(row.perSecond),
+          value: row.perSecond,
           itemStyle: { color: row.label.startsWith(BASELINE) ? "#8c8c8c" : "#5470c6" },
         })),
-        label: { show: true, position: "right", formatter: (p) => `${String(p.value)} · ${ratio(rows[p.dataIndex]?.ratio ?? Number.NaN)}` },
+        label: { show: true, position: "right", formatter: (p) => `${whole(Number(p.value))} · ${times(rows[p.dataIndex]?.ratio ?? Number.NaN)}` },
       },
     ],
   });
@@ -53,7 +53,7 @@ function headOfLineChart(results: Results): string {
     label: { show: true, position: side, formatter: (p) => ms(Number(p.value)) },
   });
   return render({
-    title: title("Head-of-line blocking: GET / p99", `alone, and while ${results.settings.sleepers} clients keep requesting /sleep (${results.settings.sleepMs} ms)`),
+    title: title("Head-of-line blocking: GET / p99", `alone, and while ${results.settings.sleepers} clients keep requesting /sleep (${ms(results.settings.sleepMs)})`),
     legend: { bottom: 0 },
     grid: { left: 70, right: 30, top: 80, bottom: 60 },
     xAxis: { type: "category", data: rows.map((row) => row.stage), axisLabel: { interval: 0 } },
@@ -72,7 +72,7 @@ function threadsChart(results: Results): string {
   return render({
     title: title(
       "The cost of a thread",
-      `${rows[0]?.connections ?? "?"} clients; starting a thread takes ${results.threads.startMs} ms, an idle one holds ${results.threads.mbPerThread} MB`,
+      `${rows[0]?.connections ?? "?"} clients; starting a thread takes ${ms(results.threads.startMs)}, an idle one holds ${mb(results.threads.mbPerThread)}`,
     ),
     grid: [
       { left: 70, right: "55%", top: 95, bottom: 40 },
@@ -87,7 +87,14 @@ function threadsChart(results: Results): string {
       { type: "value", name: "peak RSS, MB", gridIndex: 1 },
     ],
     series: [
-      { type: "bar", xAxisIndex: 0, yAxisIndex: 0, data: rows.map((row) => Math.round(row.perSecond)), itemStyle: { color: "#5470c6" }, label: { show: true, position: "top" } },
+      {
+        type: "bar",
+        xAxisIndex: 0,
+        yAxisIndex: 0,
+        data: rows.map((row) => row.perSecond),
+        itemStyle: { color: "#5470c6" },
+        label: { show: true, position: "top", formatter: (p) => whole(Number(p.value)) },
+      },
       {
         type: "bar",
         xAxisIndex: 1,
@@ -97,7 +104,7 @@ function threadsChart(results: Results): string {
         label: {
           show: true,
           position: "top",
-          formatter: (p) => (p.value == null ? NOT_MEASURED : `${String(p.value)} MB, ${rows[p.dataIndex]?.maxThreads ?? "?"} threads`),
+          formatter: (p) => (p.value == null ? NOT_MEASURED : `${mb(Number(p.value))}, ${rows[p.dataIndex]?.maxThreads ?? "?"} threads`),
         },
       },
     ],
@@ -117,10 +124,10 @@ function dispatchChart(results: Results): string {
         {
           type: "bar",
           data: [
-            { value: Math.round(dispatch.piscina.perSecond), itemStyle: { color: "#8c8c8c" } },
-            { value: Math.round(dispatch.threadPool.perSecond), itemStyle: { color: "#5470c6" } },
+            { value: dispatch.piscina.perSecond, itemStyle: { color: "#8c8c8c" } },
+            { value: dispatch.threadPool.perSecond, itemStyle: { color: "#5470c6" } },
           ],
-          label: { show: true, position: "right", formatter: (p) => `${String(p.value)} · ${p.dataIndex === 1 ? ratio(dispatch.ratio) : "1.00×"}` },
+          label: { show: true, position: "right", formatter: (p) => `${whole(Number(p.value))} · ${times(p.dataIndex === 1 ? dispatch.ratio : 1)}` },
         },
       ],
     },

@@ -4,12 +4,18 @@
 // Piscina, with the same number of threads and the same job. A job here is
 // what the pool's jobs always are, a connection moved to a worker thread;
 // the connections of a batch are opened before the clock starts, and a
-// batch is done when every client has seen its connection closed.
+// batch is done when every client has seen its connection closed. The V8
+// heaps of this process's main thread and of each pool's worker threads
+// are watched meanwhile (heaps.ts), a Worker being Piscina's if it is in
+// `piscina.threads`, the ThreadPool's otherwise.
 import { writeFileSync } from "node:fs";
+import type { Worker } from "node:worker_threads";
 import { connect, createServer, type Socket } from "node:net";
 import { Piscina } from "piscina";
 import { TcpStream, intSetting, type ThreadPort } from "core";
 import { ThreadPool } from "10-graceful-shutdown/src/lib.ts";
+import { megabytes } from "./stats.ts";
+import { watchHeaps, workerHeaps } from "./heaps.ts";
 
 const JOBS = intSetting(process.env, "BENCH_JOBS", 10_000, { min: 1, max: 50_000 });
 const BATCH = intSetting(process.env, "BENCH_BATCH", 500, { min: 1, max: 2_000 });
@@ -49,8 +55,12 @@ async function timeBatch(count: number, dispatch: Dispatch): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
+// Watching before the pools exist, so that it sees every worker thread they create.
+let piscinaThreads = (): readonly Worker[] => [];
+const heaps = watchHeaps({ groupOf: (worker) => (piscinaThreads().includes(worker) ? "piscina" : "threadPool") });
 await using pool = new ThreadPool(THREADS, NOOP_JOB);
 const piscina = new Piscina({ filename: new URL("./piscina-job.ts", import.meta.url).href, minThreads: THREADS, maxThreads: THREADS, atomics: "async" });
+piscinaThreads = () => piscina.threads;
 // The connection moves to Piscina the way it moves to a ThreadPool worker,
 // through TcpStream.moveTo; Piscina's types, like Node's, do not list a
 // net.Socket among the transferable objects yet, hence the cast.
@@ -86,7 +96,15 @@ const summary = (times: number[]) => {
 };
 const ours = summary(seconds.threadPool);
 const theirs = summary(seconds.piscina);
-const result = { threads: THREADS, threadPool: ours, piscina: theirs, ratio: ours.perSecond / theirs.perSecond };
+const peaks = await heaps.sample();
+heaps.stop();
+const result = {
+  threads: THREADS,
+  threadPool: ours,
+  piscina: theirs,
+  ratio: ours.perSecond / theirs.perSecond,
+  heaps: { mainMb: megabytes(peaks.mainBytes, 1), threadPool: workerHeaps(peaks, "threadPool"), piscina: workerHeaps(peaks, "piscina") },
+};
 writeFileSync(RESULT, JSON.stringify(result));
 await piscina.destroy();
 server.close();

@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runToExit } from "testkit/process";
-import { progress } from "./progress.ts";
+import { mb, perSecond, times, whole } from "./format.ts";
+import type { WorkerHeaps } from "./heaps.ts";
+import { progress, workersLine } from "./progress.ts";
 import type { Settings } from "./settings.ts";
 
 export interface PoolRun {
@@ -22,12 +24,14 @@ export interface Dispatch {
   readonly piscina: PoolRun;
   /** ThreadPool's jobs per second over Piscina's; their batches take turns (A B A B …). */
   readonly ratio: number;
+  /** Peak V8 heaps in use of the dispatch process's main thread (which serves both pools) and of each pool's worker threads, in MB. */
+  readonly heaps: { readonly mainMb: number; readonly threadPool: WorkerHeaps; readonly piscina: WorkerHeaps };
 }
 
 const LIMIT_MS = 60_000;
 
 export async function dispatch(settings: Settings): Promise<Dispatch> {
-  progress(`pool dispatch · ${settings.jobs} no-op jobs each through ThreadPool and Piscina, ${settings.threads} threads`);
+  progress(`pool dispatch · ${whole(settings.jobs)} no-op jobs each through ThreadPool and Piscina, ${settings.threads} threads`);
   const folder = mkdtempSync(join(tmpdir(), "bench-dispatch-"));
   try {
     const resultFile = join(folder, "result.json");
@@ -45,8 +49,10 @@ export async function dispatch(settings: Settings): Promise<Dispatch> {
     );
     if (run.code !== 0) throw new Error(`the dispatch run failed (exit ${run.code}):\n${run.stderr}`);
     const result = JSON.parse(readFileSync(resultFile, "utf8")) as Dispatch;
-    const rate = (pool: PoolRun): string => `${Math.round(pool.perSecond)} jobs/s`;
-    progress(`pool dispatch · ThreadPool ${rate(result.threadPool)}, Piscina ${rate(result.piscina)}: ${result.ratio.toFixed(2)}×`);
+    const rate = (pool: PoolRun): string => perSecond(pool.perSecond, "jobs/s");
+    progress(`pool dispatch · ThreadPool ${rate(result.threadPool)}, Piscina ${rate(result.piscina)}: ${times(result.ratio)}`);
+    const { heaps } = result;
+    progress(`pool dispatch · V8 heap in use: main thread ${mb(heaps.mainMb)}; ThreadPool ${workersLine(heaps.threadPool)}; Piscina ${workersLine(heaps.piscina)}`);
     return result;
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -2,10 +2,11 @@
 // start of one worker thread and weighs idle ones; then stage 08 (a thread
 // per connection) and stage 09 (a pool of 4) take the same burst of
 // concurrent clients, in turn, while the bench counts their threads.
-import { HAS_PROC, runToExit, type RunningStage } from "testkit/process";
+import { HAS_PROC, runToExit } from "testkit/process";
+import type { ServerHeaps } from "./heaps.ts";
 import { failures, load, type LoadResult } from "./load.ts";
-import { describe, progress } from "./progress.ts";
-import { stageDir, startServer, stopAll, type StageName } from "./servers.ts";
+import { describe, memoryLine, progress } from "./progress.ts";
+import { stageDir, startServer, stopAll, type Server, type StageName } from "./servers.ts";
 import type { Settings } from "./settings.ts";
 import { median, megabytes } from "./stats.ts";
 
@@ -26,6 +27,8 @@ export interface BurstRow {
   readonly maxThreads: number | null;
   /** Peak resident memory of the server process, in MB; null where there is no /proc. */
   readonly peakRssMb: number | null;
+  /** Peak V8 heaps in use of its main thread and worker threads (heap-probe.ts); null if the probe left none. */
+  readonly heaps: ServerHeaps | null;
 }
 
 const STAGES: readonly StageName[] = ["08-thread-per-request", "09-thread-pool"];
@@ -48,7 +51,7 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
   }
   progress(`cost of a thread · ${cost.stdout.trim().replaceAll("\n", " ")}`);
 
-  const servers = new Map<StageName, RunningStage>();
+  const servers = new Map<StageName, Server>();
   const results = new Map<StageName, { rounds: LoadResult[]; maxThreads: number }>();
   try {
     for (const stage of STAGES) {
@@ -59,7 +62,7 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
     }
     for (let round = 1; round <= settings.rounds; round++) {
       for (const stage of STAGES) {
-        const server = servers.get(stage) as RunningStage;
+        const server = servers.get(stage) as Server;
         const entry = results.get(stage) as { rounds: LoadResult[]; maxThreads: number };
         let sampledAt = Number.NEGATIVE_INFINITY;
         const sample = (): void => {
@@ -87,17 +90,24 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
         refuseReplacedWorkers(stage, server);
       }
     }
-    const rows = STAGES.map((stage): BurstRow => {
+    const rows: BurstRow[] = [];
+    const heapsOf = await Promise.all(STAGES.map((stage) => (servers.get(stage) as Server).heaps()));
+    for (const [index, stage] of STAGES.entries()) {
       const { rounds, maxThreads } = results.get(stage) as { rounds: LoadResult[]; maxThreads: number };
-      return {
+      const server = servers.get(stage) as Server;
+      const peakRssMb = HAS_PROC ? megabytes(server.peakMemory()) : null;
+      const heaps = heapsOf[index] ?? null;
+      progress(`cost of a thread · memory · ${stage}: ${memoryLine(peakRssMb, heaps)}`);
+      rows.push({
         stage,
         connections: settings.threadConnections,
         rounds,
         perSecond: median(rounds.map((result) => result.perSecond)),
         maxThreads: HAS_PROC ? maxThreads : null,
-        peakRssMb: HAS_PROC ? megabytes((servers.get(stage) as RunningStage).peakMemory()) : null,
-      };
-    });
+        peakRssMb,
+        heaps,
+      });
+    }
     return { startMs, mbPerThread, rows };
   } finally {
     await stopAll(servers.values());
@@ -112,13 +122,13 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
  * (libuv waits for that before the read goes on). Counted during the burst,
  * they made a pool of 4 look like 5 on a busy machine.
  */
-async function answerOnce(stage: StageName, server: RunningStage): Promise<void> {
+async function answerOnce(stage: StageName, server: Server): Promise<void> {
   const once = await load({ port: server.port, connections: 1, span: { requests: 1, capSeconds: 60 } });
   if (once.requests !== 1 || failures(once) > 0) throw new Error(`${stage} did not answer a first GET / (${describe(once)})`);
 }
 
 /** A worker thread that died and was replaced would be counted twice for a moment: the count would mean nothing. */
-function refuseReplacedWorkers(stage: StageName, server: RunningStage): void {
+function refuseReplacedWorkers(stage: StageName, server: Server): void {
   const replaced = /^Worker \d+ stopped unexpectedly.*$/m.exec(server.stderr());
   if (replaced) throw new Error(`${stage} lost a worker thread during the burst, so its thread count is not the pool's: ${replaced[0]}`);
 }

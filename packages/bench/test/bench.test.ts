@@ -68,6 +68,37 @@ describe("pnpm bench, smoke run", () => {
     for (const row of [...results.throughput, ...results.threads.rows]) expect(row.peakRssMb).toBeGreaterThan(0);
   });
 
+  // Linux only: CPU time is read from /proc (see HAS_PROC); elsewhere the bench reports it as not measured.
+  it.runIf(HAS_PROC)("takes each server's CPU time over each measured window, per response (Linux: from /proc)", () => {
+    for (const row of results.throughput) {
+      for (const round of row.rounds) {
+        expect(round.cpuMs, row.label).toBeGreaterThanOrEqual(0);
+        expect(round.cpuUsPerRequest, row.label).toBeCloseTo(((round.cpuMs ?? Number.NaN) * 1000) / round.requests, 6);
+      }
+      expect(row.cpuUsPerRequest, row.label).not.toBeNull();
+    }
+    expect(run.stdout).toMatch(/throughput · round 1\/1 · node:http: .* µs CPU\/request$/m);
+    expect(run.stdout).toContain("| server | req/s | × node:http | CPU/request | CPU × node:http |");
+  });
+
+  it("takes the peak V8 heap of each server's main thread and worker threads (the probe it loads into them)", () => {
+    const byLabel = new Map(results.throughput.map((row) => [row.label, row.heaps]));
+    for (const [label, heaps] of [...byLabel, ...results.threads.rows.map((row) => [row.stage, row.heaps] as const)]) {
+      expect(heaps?.mainMb, label).toBeGreaterThan(0);
+      expect(heaps?.workers.sumMb, label).toBeGreaterThanOrEqual(heaps?.workers.maxMb ?? Number.POSITIVE_INFINITY);
+    }
+    // The pools' four worker threads, every one sampled; no worker threads where there are none.
+    for (const label of ["09-thread-pool", "10-graceful-shutdown"]) {
+      expect(byLabel.get(label)?.workers.threads, label).toBe(4);
+      expect(byLabel.get(label)?.workers.maxMb, label).toBeGreaterThan(0);
+    }
+    for (const label of ["06-refactor", "node:http"]) expect(byLabel.get(label)?.workers.threads, label).toBe(0);
+    const { heaps } = results.dispatch;
+    expect(heaps.mainMb).toBeGreaterThan(0);
+    expect([heaps.threadPool.threads, heaps.piscina.threads]).toEqual([4, 4]);
+    expect(run.stdout).toMatch(/throughput · memory · 10-graceful-shutdown: .*main thread [\d.]+ MB, 4 worker threads/);
+  });
+
   it("sends GET / alone and during /sleep load to stages 07-10, every request answered", () => {
     const { spans } = results.settings;
     expect(results.headOfLine.map((row) => row.stage)).toEqual(["07-slow-request", "08-thread-per-request", "09-thread-pool", "10-graceful-shutdown"]);
@@ -103,7 +134,7 @@ describe("pnpm bench, smoke run", () => {
 
   it("writes the Markdown tables and one SVG chart per scenario", () => {
     const md = readFileSync(join(out, "results.md"), "utf8");
-    for (const heading of ["## Targets", "## 1.", "## 2.", "## 3.", "## 4."]) expect(md).toContain(heading);
+    for (const heading of ["## Targets", "## 1.", "## 2.", "## 3.", "## 4.", "## Memory"]) expect(md).toContain(heading);
     for (const check of results.targets) expect(md).toContain(`| ${check.target} |`);
     const charts: Record<string, string> = {
       "throughput.svg": "10-graceful-shutdown",
