@@ -5,6 +5,7 @@ const listener = await TcpListener.bind();
 
 // `using` closes each connection at the end of its turn of the loop, as Rust
 // drops the `TcpStream`: the client sees the connection end, with no reply.
+// biome-ignore lint/correctness/noUnusedVariables: unused as in the book; Rust drops it here too
 for await (using stream of listener.incoming()) {
   console.log("Connection established!");
 }

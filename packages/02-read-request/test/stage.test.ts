@@ -34,7 +34,11 @@ it("accepts bare LF line endings", async () => {
 
 it("prints bytes that are not UTF-8 as replacement characters and keeps running", async () => {
   const id = randomUUID();
-  const raw = Buffer.concat([Buffer.from(`GET /${id}/caf`), Buffer.from([0xe9, 0xff]), Buffer.from(" HTTP/1.1\r\n\r\n")]);
+  const raw = Buffer.concat([
+    Buffer.from(`GET /${id}/caf`),
+    Buffer.from([0xe9, 0xff]),
+    Buffer.from(" HTTP/1.1\r\n\r\n"),
+  ]);
   const printed = await sendAndRead(raw, `GET /${id}/caf\uFFFD\uFFFD HTTP/1.1`);
   expect(printed).toEqual([`GET /${id}/caf\uFFFD\uFFFD HTTP/1.1`]);
   expect(stage().running()).toBe(true);

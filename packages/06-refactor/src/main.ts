@@ -14,9 +14,7 @@ async function handleConnection(stream: TcpStream): Promise<void> {
 
   // Only the status line and the file differ between the two answers.
   const [status, filename] =
-    request.line === "GET / HTTP/1.1"
-      ? ["HTTP/1.1 200 OK", "hello.html"]
-      : ["HTTP/1.1 404 NOT FOUND", "404.html"];
+    request.line === "GET / HTTP/1.1" ? ["HTTP/1.1 200 OK", "hello.html"] : ["HTTP/1.1 404 NOT FOUND", "404.html"];
 
   const contents = readFileSync(new URL(`../${filename}`, import.meta.url), "utf8");
   const length = Buffer.byteLength(contents);

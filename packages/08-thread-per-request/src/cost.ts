@@ -32,5 +32,7 @@ const before = rssMb();
 const idle = Array.from({ length: THREADS }, spawn);
 await Promise.all(idle.map(ready));
 const added = rssMb() - before;
-console.log(`${THREADS} idle threads added ${added.toFixed(0)} MB of memory (${(added / THREADS).toFixed(1)} MB each).`);
+console.log(
+  `${THREADS} idle threads added ${added.toFixed(0)} MB of memory (${(added / THREADS).toFixed(1)} MB each).`,
+);
 await Promise.all(idle.map((worker) => worker.terminate()));

@@ -22,7 +22,10 @@ const stage = useStage(import.meta.url, { SLEEP_MS: "2000" });
  * (20 s), with `sleeps` requests to `/sleep` in flight; the requests are
  * abandoned and the stage stopped afterwards, not waited for.
  */
-async function whileSleeping(sleeps: number, check: (running: RunningStage, inFlight: readonly InFlight[]) => Promise<void>): Promise<void> {
+async function whileSleeping(
+  sleeps: number,
+  check: (running: RunningStage, inFlight: readonly InFlight[]) => Promise<void>,
+): Promise<void> {
   const running = await startStage(dir, { SLEEP_MS: String(LONG_SLEEP_MS) });
   const inFlight: InFlight[] = [];
   try {
@@ -43,19 +46,26 @@ it("a GET / sent while /sleep is in progress is answered before /sleep", async (
 });
 
 // Linux only: threads are counted in /proc (see HAS_PROC).
-it.runIf(HAS_PROC)("runs each connection on a thread of its own, which ends with it (Linux: threads counted in /proc)", async () => {
-  await whileSleeping(3, async (running, sleeping) => {
-    // Three connections sleeping for 20 s: three threads, however long they take to start.
-    await vi.waitFor(() => expect(running.workerThreads()).toBe(3), { timeout: 15_000, interval: 20 });
-    // A fourth connection gets a fourth thread, which ends with it.
-    expect((await get(running.port, "/")).statusLine).toBe("HTTP/1.1 200 OK");
-    await vi.waitFor(() => expect(running.workerThreads()).toBe(3), { timeout: 10_000, interval: 20 });
-    expect(sleeping.filter((request) => request.finished())).toEqual([]);
-  });
-});
+it.runIf(HAS_PROC)(
+  "runs each connection on a thread of its own, which ends with it (Linux: threads counted in /proc)",
+  async () => {
+    await whileSleeping(3, async (running, sleeping) => {
+      // Three connections sleeping for 20 s: three threads, however long they take to start.
+      await vi.waitFor(() => expect(running.workerThreads()).toBe(3), { timeout: 15_000, interval: 20 });
+      // A fourth connection gets a fourth thread, which ends with it.
+      expect((await get(running.port, "/")).statusLine).toBe("HTTP/1.1 200 OK");
+      await vi.waitFor(() => expect(running.workerThreads()).toBe(3), { timeout: 10_000, interval: 20 });
+      expect(sleeping.filter((request) => request.finished())).toEqual([]);
+    });
+  },
+);
 
 it("a bad SLEEP_MS stops it at start with one line", async () => {
-  await expectRefusedAtStart(dir, { SLEEP_MS: "soon" }, 'error: SLEEP_MS must be a whole number from 0 to 600000, got "soon"');
+  await expectRefusedAtStart(
+    dir,
+    { SLEEP_MS: "soon" },
+    'error: SLEEP_MS must be a whole number from 0 to 600000, got "soon"',
+  );
 });
 
 // A new thread per connection makes each request slow: fewer of them through the keep-alive agent.
@@ -65,7 +75,9 @@ it("`pnpm cost` measures a thread's start time and memory", async () => {
   const run = await runToExit(dir, "src/cost.ts", { RUNS: "3", THREADS: "2" }, 30_000);
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
-  expect(run.stdout).toMatch(/^Starting one thread, ready to handle a connection, took \d+\.\d ms \(median of 3\)\.\n2 idle threads added -?\d+ MB of memory \(-?\d+\.\d MB each\)\.\n$/);
+  expect(run.stdout).toMatch(
+    /^Starting one thread, ready to handle a connection, took \d+\.\d ms \(median of 3\)\.\n2 idle threads added -?\d+ MB of memory \(-?\d+\.\d MB each\)\.\n$/,
+  );
 });
 
 it("`pnpm cost` refuses a bad RUNS in one line, without a stack trace", async () => {

@@ -17,7 +17,8 @@ const SLEEP_MS = 2500;
 const stage = useStage(import.meta.url, { SLEEP_MS: String(SLEEP_MS), POOL_SIZE: "4" });
 
 const JOB_LINE = /^Worker (\d+) got a job; executing\.$/gm;
-const jobLines = (running: RunningStage): string[] => [...running.stdout().matchAll(JOB_LINE)].map(([, id]) => id ?? "");
+const jobLines = (running: RunningStage): string[] =>
+  [...running.stdout().matchAll(JOB_LINE)].map(([, id]) => id ?? "");
 
 /**
  * Run `check` against a pool of 4 of its own whose `/sleep` lasts
@@ -25,7 +26,10 @@ const jobLines = (running: RunningStage): string[] => [...running.stdout().match
  * taken by a worker; the requests are abandoned and the stage stopped
  * afterwards, not waited for.
  */
-async function whileSleeping(sleeps: number, check: (running: RunningStage, inFlight: InFlight[]) => Promise<void>): Promise<void> {
+async function whileSleeping(
+  sleeps: number,
+  check: (running: RunningStage, inFlight: InFlight[]) => Promise<void>,
+): Promise<void> {
   const running = await startStage(dir, { SLEEP_MS: String(LONG_SLEEP_MS), POOL_SIZE: "4" });
   const inFlight: InFlight[] = [];
   try {
@@ -75,7 +79,11 @@ it("5 /sleep requests at once on a pool of 4: the 5th waits for a free worker, s
 });
 
 it("POOL_SIZE=0 is refused at start with one line", async () => {
-  await expectRefusedAtStart(dir, { POOL_SIZE: "0" }, "error: a thread pool needs at least one thread, got 0 (set POOL_SIZE to 1 or more)");
+  await expectRefusedAtStart(
+    dir,
+    { POOL_SIZE: "0" },
+    "error: a thread pool needs at least one thread, got 0 (set POOL_SIZE to 1 or more)",
+  );
 });
 
 describeServing(stage, dir, { sleep: true });

@@ -8,7 +8,9 @@ export class PoolCreationError extends Error {
 }
 
 /** What `ThreadPool.build` returns: Rust's `Result<ThreadPool, PoolCreationError>`. */
-export type BuildResult = { readonly ok: true; readonly pool: ThreadPool } | { readonly ok: false; readonly error: PoolCreationError };
+export type BuildResult =
+  | { readonly ok: true; readonly pool: ThreadPool }
+  | { readonly ok: false; readonly error: PoolCreationError };
 
 /**
  * A fixed number of worker threads that handle connections, so that a slow

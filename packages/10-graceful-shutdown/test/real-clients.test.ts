@@ -3,7 +3,16 @@
 // that gives up while it waits for a worker.
 import { expect, it, onTestFinished } from "vitest";
 import { UNKNOWN_PEER } from "core";
-import { connect, get, readToClose, stageDirOf, startStage as start, type Reply, type RunningStage, within } from "testkit";
+import {
+  connect,
+  get,
+  readToClose,
+  stageDirOf,
+  startStage as start,
+  type Reply,
+  type RunningStage,
+  within,
+} from "testkit";
 
 const dir = stageDirOf(import.meta.url);
 /** Start the stage, and stop it when the test ends, passed or failed. */

@@ -1,13 +1,26 @@
 import { connect as netConnect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { connect, describeServing, expectRefusedAtStart, get, readToClose, stageDirOf, startStage, useStage, within, type Response, type RunningStage } from "testkit";
+import {
+  connect,
+  describeServing,
+  expectRefusedAtStart,
+  get,
+  readToClose,
+  stageDirOf,
+  startStage,
+  useStage,
+  within,
+  type Response,
+  type RunningStage,
+} from "testkit";
 
 const dir = stageDirOf(import.meta.url);
 const SLEEP_MS = 1000;
 const fast = { SLEEP_MS: String(SLEEP_MS) };
 
 const lines = (running: RunningStage): string[] => running.stdout().split("\n");
-const jobLines = (running: RunningStage): string[] => lines(running).filter((line) => / got a job; executing\.$/.test(line));
+const jobLines = (running: RunningStage): string[] =>
+  lines(running).filter((line) => / got a job; executing\.$/.test(line));
 
 /** Two `/sleep` requests, checked to come back whole: status, length and page; `onAnswer` is called as each comes back. */
 async function twoSleeps(running: RunningStage, onAnswer: () => void = () => {}): Promise<void> {
@@ -34,7 +47,10 @@ function expectShutdownLines(running: RunningStage): void {
   const out = lines(running);
   const context = `stdout:\n${running.stdout()}`;
   const shuttingDown = out.indexOf("Shutting down.");
-  expect(out.filter((line) => line === "Shutting down."), context).toHaveLength(1);
+  expect(
+    out.filter((line) => line === "Shutting down."),
+    context,
+  ).toHaveLength(1);
   let previous = shuttingDown;
   for (const id of [0, 1, 2, 3]) {
     const shutdown = out.indexOf(`Shutting down worker ${id}`);

@@ -34,7 +34,11 @@ function throughputChart(results: Results): string {
           value: row.perSecond,
           itemStyle: { color: row.label.startsWith(BASELINE) ? "#8c8c8c" : "#5470c6" },
         })),
-        label: { show: true, position: "right", formatter: (p) => `${whole(Number(p.value))} · ${times(rows[p.dataIndex]?.ratio ?? Number.NaN)}` },
+        label: {
+          show: true,
+          position: "right",
+          formatter: (p) => `${whole(Number(p.value))} · ${times(rows[p.dataIndex]?.ratio ?? Number.NaN)}`,
+        },
       },
     ],
   });
@@ -43,7 +47,13 @@ function throughputChart(results: Results): string {
 /** Scenario 2: GET / p99 alone and during /sleep load, as points on a log scale. */
 function headOfLineChart(results: Results): string {
   const rows = results.headOfLine;
-  const points = (name: string, values: number[], color: string, symbol: string, side: "left" | "right"): echarts.ScatterSeriesOption => ({
+  const points = (
+    name: string,
+    values: number[],
+    color: string,
+    symbol: string,
+    side: "left" | "right",
+  ): echarts.ScatterSeriesOption => ({
     name,
     type: "scatter",
     symbol,
@@ -53,14 +63,29 @@ function headOfLineChart(results: Results): string {
     label: { show: true, position: side, formatter: (p) => ms(Number(p.value)) },
   });
   return render({
-    title: title("Head-of-line blocking: GET / p99", `alone, and while ${results.settings.sleepers} clients keep requesting /sleep (${ms(results.settings.sleepMs)})`),
+    title: title(
+      "Head-of-line blocking: GET / p99",
+      `alone, and while ${results.settings.sleepers} clients keep requesting /sleep (${ms(results.settings.sleepMs)})`,
+    ),
     legend: { bottom: 0 },
     grid: { left: 70, right: 30, top: 80, bottom: 60 },
     xAxis: { type: "category", data: rows.map((row) => row.stage), axisLabel: { interval: 0 } },
     yAxis: { type: "log", name: "ms (log scale)" },
     series: [
-      points("alone", rows.map((row) => row.idle.p99Ms), "#3ba272", "circle", "left"),
-      points("during /sleep load", rows.map((row) => row.busy.p99Ms), "#ee6666", "diamond", "right"),
+      points(
+        "alone",
+        rows.map((row) => row.idle.p99Ms),
+        "#3ba272",
+        "circle",
+        "left",
+      ),
+      points(
+        "during /sleep load",
+        rows.map((row) => row.busy.p99Ms),
+        "#ee6666",
+        "diamond",
+        "right",
+      ),
     ],
   });
 }
@@ -104,7 +129,8 @@ function threadsChart(results: Results): string {
         label: {
           show: true,
           position: "top",
-          formatter: (p) => (p.value == null ? NOT_MEASURED : `${mb(Number(p.value))}, ${rows[p.dataIndex]?.maxThreads ?? "?"} threads`),
+          formatter: (p) =>
+            p.value == null ? NOT_MEASURED : `${mb(Number(p.value))}, ${rows[p.dataIndex]?.maxThreads ?? "?"} threads`,
         },
       },
     ],
@@ -127,7 +153,11 @@ function dispatchChart(results: Results): string {
             { value: dispatch.piscina.perSecond, itemStyle: { color: "#8c8c8c" } },
             { value: dispatch.threadPool.perSecond, itemStyle: { color: "#5470c6" } },
           ],
-          label: { show: true, position: "right", formatter: (p) => `${whole(Number(p.value))} · ${times(p.dataIndex === 1 ? dispatch.ratio : 1)}` },
+          label: {
+            show: true,
+            position: "right",
+            formatter: (p) => `${whole(Number(p.value))} · ${times(p.dataIndex === 1 ? dispatch.ratio : 1)}`,
+          },
         },
       ],
     },

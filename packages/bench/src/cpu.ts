@@ -22,7 +22,11 @@ export function clockTicksPerSecond(): number {
   if (ticksPerSecond === undefined) {
     let output: string | undefined;
     try {
-      output = execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8", timeout: 5_000, stdio: ["ignore", "pipe", "ignore"] });
+      output = execFileSync("getconf", ["CLK_TCK"], {
+        encoding: "utf8",
+        timeout: 5_000,
+        stdio: ["ignore", "pipe", "ignore"],
+      });
     } catch {
       // no getconf: the default
     }
@@ -40,10 +44,14 @@ export function clockTicksPerSecond(): number {
 export function statTicks(stat: string): number {
   const close = stat.lastIndexOf(")");
   // After the name: field 3 (state) onwards, so field n is at n - 3.
-  const fields = stat.slice(close + 1).trim().split(/\s+/);
+  const fields = stat
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const utime = Number(fields[14 - 3]);
   const stime = Number(fields[15 - 3]);
-  if (close === -1 || !Number.isInteger(utime) || !Number.isInteger(stime)) throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 120)}`);
+  if (close === -1 || !Number.isInteger(utime) || !Number.isInteger(stime))
+    throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 120)}`);
   return utime + stime;
 }
 
@@ -65,9 +73,13 @@ export function expectNodeProcess(pid: number, what: string): void {
   try {
     exe = realpathSync(`/proc/${pid}/exe`);
   } catch (error) {
-    throw new Error(`cannot tell what process ${pid} (${what}) runs: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `cannot tell what process ${pid} (${what}) runs: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (exe !== realpathSync(process.execPath)) {
-    throw new Error(`process ${pid} of ${what} runs ${exe}, not this Node.js (${process.execPath}): its CPU time would not be the server's`);
+    throw new Error(
+      `process ${pid} of ${what} runs ${exe}, not this Node.js (${process.execPath}): its CPU time would not be the server's`,
+    );
   }
 }

@@ -59,14 +59,21 @@ async function timeBatch(count: number, dispatch: Dispatch): Promise<number> {
 let piscinaThreads = (): readonly Worker[] => [];
 const heaps = watchHeaps({ groupOf: (worker) => (piscinaThreads().includes(worker) ? "piscina" : "threadPool") });
 await using pool = new ThreadPool(THREADS, NOOP_JOB);
-const piscina = new Piscina({ filename: new URL("./piscina-job.ts", import.meta.url).href, minThreads: THREADS, maxThreads: THREADS, atomics: "async" });
+const piscina = new Piscina({
+  filename: new URL("./piscina-job.ts", import.meta.url).href,
+  minThreads: THREADS,
+  maxThreads: THREADS,
+  atomics: "async",
+});
 piscinaThreads = () => piscina.threads;
 // The connection moves to Piscina the way it moves to a ThreadPool worker,
 // through TcpStream.moveTo; Piscina's types, like Node's, do not list a
 // net.Socket among the transferable objects yet, hence the cast.
 const toPiscina: ThreadPort = {
   postMessage: (message, transfer) => {
-    piscina.run(message, { transferList: transfer as never }).catch((error: unknown) => console.error(`piscina: ${String(error)}`));
+    piscina
+      .run(message, { transferList: transfer as never })
+      .catch((error: unknown) => console.error(`piscina: ${String(error)}`));
   },
 };
 const pools: Record<"threadPool" | "piscina", Dispatch> = {
@@ -103,7 +110,11 @@ const result = {
   threadPool: ours,
   piscina: theirs,
   ratio: ours.perSecond / theirs.perSecond,
-  heaps: { mainMb: megabytes(peaks.mainBytes, 1), threadPool: workerHeaps(peaks, "threadPool"), piscina: workerHeaps(peaks, "piscina") },
+  heaps: {
+    mainMb: megabytes(peaks.mainBytes, 1),
+    threadPool: workerHeaps(peaks, "threadPool"),
+    piscina: workerHeaps(peaks, "piscina"),
+  },
 };
 writeFileSync(RESULT, JSON.stringify(result));
 await piscina.destroy();

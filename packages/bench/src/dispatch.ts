@@ -31,7 +31,9 @@ export interface Dispatch {
 const LIMIT_MS = 60_000;
 
 export async function dispatch(settings: Settings): Promise<Dispatch> {
-  progress(`pool dispatch · ${whole(settings.jobs)} no-op jobs each through ThreadPool and Piscina, ${settings.threads} threads`);
+  progress(
+    `pool dispatch · ${whole(settings.jobs)} no-op jobs each through ThreadPool and Piscina, ${settings.threads} threads`,
+  );
   const folder = mkdtempSync(join(tmpdir(), "bench-dispatch-"));
   try {
     const resultFile = join(folder, "result.json");
@@ -50,9 +52,13 @@ export async function dispatch(settings: Settings): Promise<Dispatch> {
     if (run.code !== 0) throw new Error(`the dispatch run failed (exit ${run.code}):\n${run.stderr}`);
     const result = JSON.parse(readFileSync(resultFile, "utf8")) as Dispatch;
     const rate = (pool: PoolRun): string => perSecond(pool.perSecond, "jobs/s");
-    progress(`pool dispatch · ThreadPool ${rate(result.threadPool)}, Piscina ${rate(result.piscina)}: ${times(result.ratio)}`);
+    progress(
+      `pool dispatch · ThreadPool ${rate(result.threadPool)}, Piscina ${rate(result.piscina)}: ${times(result.ratio)}`,
+    );
     const { heaps } = result;
-    progress(`pool dispatch · V8 heap in use: main thread ${mb(heaps.mainMb)}; ThreadPool ${workersLine(heaps.threadPool)}; Piscina ${workersLine(heaps.piscina)}`);
+    progress(
+      `pool dispatch · V8 heap in use: main thread ${mb(heaps.mainMb)}; ThreadPool ${workersLine(heaps.threadPool)}; Piscina ${workersLine(heaps.piscina)}`,
+    );
     return result;
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -12,7 +12,8 @@ export const NO_SAMPLE = "n/a (no sample)";
 export const whole = (value: number): string => Math.round(value).toLocaleString("en-US");
 
 /** Three significant digits, and never fewer than the whole part: 94,000, 123, 12.3, 1.23, 0.12. */
-const digits = (value: number): string => (value >= 100 ? whole(value) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+const digits = (value: number): string =>
+  value >= 100 ? whole(value) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 
 /** A rate with its unit: `4,325 req/s`, `7,711 jobs/s`. */
 export const perSecond = (value: number, unit = "req/s"): string => `${whole(value)} ${unit}`;
@@ -21,7 +22,8 @@ export const perSecond = (value: number, unit = "req/s"): string => `${whole(val
 export const ms = (value: number): string => `${digits(value)} ms`;
 
 /** Microseconds, as `ms` has milliseconds: 94,000 µs, 412 µs, 96.4 µs; `missing` where there is no figure. */
-export const us = (value: number | null, missing = NOT_MEASURED): string => (value === null ? missing : `${digits(value)} µs`);
+export const us = (value: number | null, missing = NOT_MEASURED): string =>
+  value === null ? missing : `${digits(value)} µs`;
 
 /** Megabytes, whole from 100 up, else to a tenth (trailing zero dropped): 1,207 MB, 410 MB, 21.4 MB, 64 MB; `missing` where there is no figure. */
 export const mb = (value: number | null, missing = NOT_MEASURED): string =>

@@ -17,7 +17,12 @@ export interface HeadOfLineRow {
   readonly p99Ratio: number;
 }
 
-const STAGES: readonly StageName[] = ["07-slow-request", "08-thread-per-request", "09-thread-pool", "10-graceful-shutdown"];
+const STAGES: readonly StageName[] = [
+  "07-slow-request",
+  "08-thread-per-request",
+  "09-thread-pool",
+  "10-graceful-shutdown",
+];
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -76,7 +76,12 @@ export function watchHeaps({ everyMs = 100, groupOf = () => WORKERS, onSample }:
   };
   subscribe(CHANNEL, onWorker);
 
-  const peaks = (): HeapPeaks => ({ samples, at, mainBytes, groups: Object.fromEntries([...groups].map(([name, peak]) => [name, { ...peak }])) });
+  const peaks = (): HeapPeaks => ({
+    samples,
+    at,
+    mainBytes,
+    groups: Object.fromEntries([...groups].map(([name, peak]) => [name, { ...peak }])),
+  });
 
   const sample = async (): Promise<HeapPeaks> => {
     const started = Date.now();
@@ -160,7 +165,11 @@ export interface ServerHeaps {
 /** The peaks of one group, in MB; no threads where the group had none. */
 export function workerHeaps(peaks: HeapPeaks, group = WORKERS): WorkerHeaps {
   const found = peaks.groups[group];
-  return { threads: found?.threads ?? 0, sumMb: megabytes(found?.sumBytes ?? 0, 1), maxMb: megabytes(found?.maxBytes ?? 0, 1) };
+  return {
+    threads: found?.threads ?? 0,
+    sumMb: megabytes(found?.sumBytes ?? 0, 1),
+    maxMb: megabytes(found?.maxBytes ?? 0, 1),
+  };
 }
 
 export function serverHeaps(peaks: HeapPeaks): ServerHeaps {

@@ -30,12 +30,20 @@ export interface LoadResult {
 }
 
 /** Requests of a load that failed in any way: errors, timeouts, statuses other than 2xx, connections closed unanswered. */
-export const failures = (result: LoadResult): number => result.errors + result.timeouts + result.non2xx + result.unanswered;
+export const failures = (result: LoadResult): number =>
+  result.errors + result.timeouts + result.non2xx + result.unanswered;
 
 /** A cap on requests per second of load, so that a timed load is bounded in count as well as in time. */
 const MAX_PER_SECOND = 200_000;
 
-export async function load({ port, path = "/", connections, span, keepAlive = false, onResponse }: Load): Promise<LoadResult> {
+export async function load({
+  port,
+  path = "/",
+  connections,
+  span,
+  keepAlive = false,
+  onResponse,
+}: Load): Promise<LoadResult> {
   if ("requests" in span && span.requests < connections) {
     throw new Error(`a load of ${span.requests} requests cannot have ${connections} connections`);
   }
@@ -55,7 +63,9 @@ export async function load({ port, path = "/", connections, span, keepAlive = fa
     ...bound,
     timeout: 30,
     headers: keepAlive ? {} : { connection: "close" },
-    ...(keepAlive ? {} : { setupClient: (client: autocannon.Client) => reconnectWithEmptyQueue(client, () => unanswered++) }),
+    ...(keepAlive
+      ? {}
+      : { setupClient: (client: autocannon.Client) => reconnectWithEmptyQueue(client, () => unanswered++) }),
   };
   let cap: NodeJS.Timeout | undefined;
   const started = performance.now();
@@ -120,7 +130,9 @@ export function reconnectWithEmptyQueue(client: autocannon.Client, onUnanswered:
     typeof internals.pipelinedRequests.size !== "function" ||
     typeof internals.reqsMade !== "number"
   ) {
-    throw new Error("this autocannon version's client has no _connect / pipelinedRequests / reqsMade; check load.ts against it");
+    throw new Error(
+      "this autocannon version's client has no _connect / pipelinedRequests / reqsMade; check load.ts against it",
+    );
   }
   // What happened on the current connection: a response, or an error.
   let settled = false;

@@ -24,5 +24,7 @@ export function memoryLine(peakRssMb: number | null, heaps: ServerHeaps | null):
 
 /** The peak heaps of a group of worker threads, for a progress line. */
 export function workersLine(workers: WorkerHeaps): string {
-  return workers.threads === 0 ? "no worker threads" : `${whole(workers.threads)} worker threads ${mb(workers.sumMb)} together, ${mb(workers.maxMb)} the largest`;
+  return workers.threads === 0
+    ? "no worker threads"
+    : `${whole(workers.threads)} worker threads ${mb(workers.sumMb)} together, ${mb(workers.maxMb)} the largest`;
 }

@@ -41,22 +41,47 @@ export function checkTargets(results: Results): TargetCheck[] {
   for (const label of ["10-graceful-shutdown", "09-thread-pool"]) {
     const row = results.throughput.find((entry) => entry.label === label);
     if (row) {
-      checks.push({ target: `${label} GET / throughput, one connection per request`, goal: `≥ ${times(1)} ${BASELINE}`, measured: times(row.ratio), met: row.ratio >= 1 });
+      checks.push({
+        target: `${label} GET / throughput, one connection per request`,
+        goal: `≥ ${times(1)} ${BASELINE}`,
+        measured: times(row.ratio),
+        met: row.ratio >= 1,
+      });
     }
   }
   for (const row of results.headOfLine) {
     if (row.stage === "07-slow-request") {
       const sleep = results.settings.sleepMs;
-      checks.push({ target: `${row.stage} GET / p99 during /sleep load`, goal: `≥ the sleep, ${ms(sleep)}`, measured: ms(row.busy.p99Ms), met: row.busy.p99Ms >= sleep });
+      checks.push({
+        target: `${row.stage} GET / p99 during /sleep load`,
+        goal: `≥ the sleep, ${ms(sleep)}`,
+        measured: ms(row.busy.p99Ms),
+        met: row.busy.p99Ms >= sleep,
+      });
     } else if (row.stage === "09-thread-pool" || row.stage === "10-graceful-shutdown") {
-      checks.push({ target: `${row.stage} GET / p99 during /sleep load`, goal: `≤ ${times(2)} its idle p99`, measured: `${times(row.p99Ratio)} (${ms(row.busy.p99Ms)} vs ${ms(row.idle.p99Ms)})`, met: row.p99Ratio <= 2 });
+      checks.push({
+        target: `${row.stage} GET / p99 during /sleep load`,
+        goal: `≤ ${times(2)} its idle p99`,
+        measured: `${times(row.p99Ratio)} (${ms(row.busy.p99Ms)} vs ${ms(row.idle.p99Ms)})`,
+        met: row.p99Ratio <= 2,
+      });
     }
   }
-  checks.push({ target: "ThreadPool dispatch of no-op jobs", goal: `≥ ${times(1)} Piscina`, measured: times(results.dispatch.ratio), met: results.dispatch.ratio >= 1 });
+  checks.push({
+    target: "ThreadPool dispatch of no-op jobs",
+    goal: `≥ ${times(1)} Piscina`,
+    measured: times(results.dispatch.ratio),
+    met: results.dispatch.ratio >= 1,
+  });
   // Memory is read from /proc; where there is none (not Linux), this target is not measured.
   const stage10 = results.throughput.find((entry) => entry.label === "10-graceful-shutdown");
   if (stage10 && stage10.peakRssMb !== null) {
-    checks.push({ target: "10-graceful-shutdown peak RSS under load, 4 workers", goal: `≤ ${mb(RSS_GOAL_MB)}`, measured: mb(stage10.peakRssMb), met: stage10.peakRssMb <= RSS_GOAL_MB });
+    checks.push({
+      target: "10-graceful-shutdown peak RSS under load, 4 workers",
+      goal: `≤ ${mb(RSS_GOAL_MB)}`,
+      measured: mb(stage10.peakRssMb),
+      met: stage10.peakRssMb <= RSS_GOAL_MB,
+    });
   }
   return checks;
 }
@@ -72,7 +97,10 @@ export function machineLine(results: Results): string {
 }
 
 export function targetsTable(checks: readonly TargetCheck[]): string {
-  return table(["target", "goal", "measured", "met"], checks.map((check) => [check.target, check.goal, check.measured, check.met ? "yes" : "**no**"]));
+  return table(
+    ["target", "goal", "measured", "met"],
+    checks.map((check) => [check.target, check.goal, check.measured, check.met ? "yes" : "**no**"]),
+  );
 }
 
 export function throughputTable(results: Results): string {
@@ -93,7 +121,16 @@ export function throughputTable(results: Results): string {
 
 export function headOfLineTable(results: Results): string {
   return table(
-    ["stage", "p50 alone", "p99 alone", "p50 during /sleep", "p99 during /sleep", "p99 ratio", "GET / answered", "/sleep answered"],
+    [
+      "stage",
+      "p50 alone",
+      "p99 alone",
+      "p50 during /sleep",
+      "p99 during /sleep",
+      "p99 ratio",
+      "GET / answered",
+      "/sleep answered",
+    ],
     results.headOfLine.map((row) => [
       row.stage,
       ms(row.idle.p50Ms),
@@ -110,7 +147,13 @@ export function headOfLineTable(results: Results): string {
 export function threadsTable(results: Results): string {
   return table(
     ["stage", "clients", "conn/s", "threads at most", "peak RSS"],
-    results.threads.rows.map((row) => [row.stage, whole(row.connections), whole(row.perSecond), row.maxThreads === null ? NOT_MEASURED : whole(row.maxThreads), mb(row.peakRssMb)]),
+    results.threads.rows.map((row) => [
+      row.stage,
+      whole(row.connections),
+      whole(row.perSecond),
+      row.maxThreads === null ? NOT_MEASURED : whole(row.maxThreads),
+      mb(row.peakRssMb),
+    ]),
   );
 }
 
@@ -119,7 +162,13 @@ export function dispatchTable(results: Results): string {
   return table(
     ["pool", "threads", "jobs", "jobs/s", "× Piscina"],
     [
-      ["ThreadPool (stage 10)", whole(dispatch.threads), whole(dispatch.threadPool.jobs), whole(dispatch.threadPool.perSecond), times(dispatch.ratio)],
+      [
+        "ThreadPool (stage 10)",
+        whole(dispatch.threads),
+        whole(dispatch.threadPool.jobs),
+        whole(dispatch.threadPool.perSecond),
+        times(dispatch.ratio),
+      ],
       ["Piscina", whole(dispatch.threads), whole(dispatch.piscina.jobs), whole(dispatch.piscina.perSecond), times(1)],
     ],
   );
@@ -128,21 +177,52 @@ export function dispatchTable(results: Results): string {
 /** A group of worker threads' heaps: how many were sampled, together at the peak, the largest. */
 const workerCells = (workers: WorkerHeaps): string[] =>
   workers.threads === 0 ? ["none", "–", "–"] : [whole(workers.threads), mb(workers.sumMb), mb(workers.maxMb)];
-const heapCells = (heaps: ServerHeaps | null): string[] => (heaps === null ? Array<string>(4).fill(NO_SAMPLE) : [mb(heaps.mainMb), ...workerCells(heaps.workers)]);
+const heapCells = (heaps: ServerHeaps | null): string[] =>
+  heaps === null ? Array<string>(4).fill(NO_SAMPLE) : [mb(heaps.mainMb), ...workerCells(heaps.workers)];
 
 /** Each server's peak RSS beside the peak V8 heaps of its threads, for scenarios 1, 3 and 4. */
 export function memoryTable(results: Results): string {
   const { settings, dispatch } = results;
   const shared = (heap: number): string => `${mb(heap)} (both pools)`;
   return table(
-    ["server", "load", "peak RSS", "main thread heap", "worker threads sampled", "worker heaps together", "largest worker heap"],
+    [
+      "server",
+      "load",
+      "peak RSS",
+      "main thread heap",
+      "worker threads sampled",
+      "worker heaps together",
+      "largest worker heap",
+    ],
     [
       ...results.throughput
         .filter((row) => !row.keepAlive) // the keep-alive reference is node:http's server again
-        .map((row) => [row.label, `1. GET /, ${whole(settings.connections)} clients`, mb(row.peakRssMb), ...heapCells(row.heaps)]),
-      ...results.threads.rows.map((row) => [row.stage, `3. ${whole(row.connections)} clients`, mb(row.peakRssMb), ...heapCells(row.heaps)]),
-      ["ThreadPool (stage 10)", `4. ${whole(dispatch.threadPool.jobs)} no-op jobs`, "–", shared(dispatch.heaps.mainMb), ...workerCells(dispatch.heaps.threadPool)],
-      ["Piscina", `4. ${whole(dispatch.piscina.jobs)} no-op jobs`, "–", shared(dispatch.heaps.mainMb), ...workerCells(dispatch.heaps.piscina)],
+        .map((row) => [
+          row.label,
+          `1. GET /, ${whole(settings.connections)} clients`,
+          mb(row.peakRssMb),
+          ...heapCells(row.heaps),
+        ]),
+      ...results.threads.rows.map((row) => [
+        row.stage,
+        `3. ${whole(row.connections)} clients`,
+        mb(row.peakRssMb),
+        ...heapCells(row.heaps),
+      ]),
+      [
+        "ThreadPool (stage 10)",
+        `4. ${whole(dispatch.threadPool.jobs)} no-op jobs`,
+        "–",
+        shared(dispatch.heaps.mainMb),
+        ...workerCells(dispatch.heaps.threadPool),
+      ],
+      [
+        "Piscina",
+        `4. ${whole(dispatch.piscina.jobs)} no-op jobs`,
+        "–",
+        shared(dispatch.heaps.mainMb),
+        ...workerCells(dispatch.heaps.piscina),
+      ],
     ],
   );
 }

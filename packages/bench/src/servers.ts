@@ -11,7 +11,12 @@ import { fileURLToPath } from "node:url";
 import { startStage, type RunningStage } from "testkit/process";
 import { HEARTBEAT_MS, serverHeaps, type HeapPeaks, type ServerHeaps } from "./heaps.ts";
 
-export type StageName = "06-refactor" | "07-slow-request" | "08-thread-per-request" | "09-thread-pool" | "10-graceful-shutdown";
+export type StageName =
+  | "06-refactor"
+  | "07-slow-request"
+  | "08-thread-per-request"
+  | "09-thread-pool"
+  | "10-graceful-shutdown";
 
 /** A server under test, and what its heap probe found. */
 export interface Server extends RunningStage {
@@ -33,7 +38,8 @@ export function startServer(stage: StageName, env: Record<string, string> = {}):
   const dir = stageDir(stage);
   const manifest = JSON.parse(readFileSync(`${dir}/package.json`, "utf8")) as { scripts?: { start?: string } };
   const script = /^node (\S+)$/.exec(manifest.scripts?.start ?? "")?.[1];
-  if (!script) throw new Error(`${stage}'s start script is not "node <file>"; the bench cannot start it as a reader does`);
+  if (!script)
+    throw new Error(`${stage}'s start script is not "node <file>"; the bench cannot start it as a reader does`);
   return withHeapProbe(dir, env, script);
 }
 
@@ -81,7 +87,8 @@ async function readHeaps(file: string, running: () => boolean): Promise<ServerHe
     } catch {
       // not written yet
     }
-    if ((peaks !== null && peaks.at >= asked) || !running() || performance.now() >= deadline) return peaks && serverHeaps(peaks);
+    if ((peaks !== null && peaks.at >= asked) || !running() || performance.now() >= deadline)
+      return peaks && serverHeaps(peaks);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -37,7 +37,9 @@ const SAMPLE_EVERY_MS = 50;
 const SAMPLE_ON_RESPONSE_EVERY_MS = 10;
 
 export async function threadCost(settings: Settings): Promise<ThreadCost> {
-  progress(`cost of a thread · pnpm --filter 08-thread-per-request cost (RUNS=${settings.costRuns} THREADS=${settings.costThreads})`);
+  progress(
+    `cost of a thread · pnpm --filter 08-thread-per-request cost (RUNS=${settings.costRuns} THREADS=${settings.costThreads})`,
+  );
   const cost = await runToExit(
     stageDir("08-thread-per-request"),
     "src/cost.ts",
@@ -47,7 +49,9 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
   const startMs = Number(/took ([\d.]+) ms/.exec(cost.stdout)?.[1]);
   const mbPerThread = Number(/\(([\d.]+) MB each\)/.exec(cost.stdout)?.[1]);
   if (cost.code !== 0 || Number.isNaN(startMs) || Number.isNaN(mbPerThread)) {
-    throw new Error(`stage 08's cost script did not report its numbers (exit ${cost.code}):\n${cost.stdout}${cost.stderr}`);
+    throw new Error(
+      `stage 08's cost script did not report its numbers (exit ${cost.code}):\n${cost.stdout}${cost.stderr}`,
+    );
   }
   progress(`cost of a thread · ${cost.stdout.trim().replaceAll("\n", " ")}`);
 
@@ -83,7 +87,9 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
           });
           entry.rounds.push(result);
           const threads = HAS_PROC ? `up to ${entry.maxThreads} threads` : "threads not counted (no /proc)";
-          progress(`cost of a thread · round ${round}/${settings.rounds} · ${stage}, ${settings.threadConnections} clients: ${describe(result)}, ${threads}`);
+          progress(
+            `cost of a thread · round ${round}/${settings.rounds} · ${stage}, ${settings.threadConnections} clients: ${describe(result)}, ${threads}`,
+          );
         } finally {
           clearInterval(sampler);
         }
@@ -124,11 +130,15 @@ export async function threadCost(settings: Settings): Promise<ThreadCost> {
  */
 async function answerOnce(stage: StageName, server: Server): Promise<void> {
   const once = await load({ port: server.port, connections: 1, span: { requests: 1, capSeconds: 60 } });
-  if (once.requests !== 1 || failures(once) > 0) throw new Error(`${stage} did not answer a first GET / (${describe(once)})`);
+  if (once.requests !== 1 || failures(once) > 0)
+    throw new Error(`${stage} did not answer a first GET / (${describe(once)})`);
 }
 
 /** A worker thread that died and was replaced would be counted twice for a moment: the count would mean nothing. */
 function refuseReplacedWorkers(stage: StageName, server: Server): void {
   const replaced = /^Worker \d+ stopped unexpectedly.*$/m.exec(server.stderr());
-  if (replaced) throw new Error(`${stage} lost a worker thread during the burst, so its thread count is not the pool's: ${replaced[0]}`);
+  if (replaced)
+    throw new Error(
+      `${stage} lost a worker thread during the burst, so its thread count is not the pool's: ${replaced[0]}`,
+    );
 }

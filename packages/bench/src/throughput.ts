@@ -75,7 +75,12 @@ export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
     const serverOf = (target: Target): Server => servers.get(target.sameServerAs ?? target.label) as Server;
     if (HAS_PROC) for (const [label, server] of servers) expectNodeProcess(server.pid, label);
     const measure = (target: Target, span: Span): Promise<LoadResult> =>
-      load({ port: serverOf(target).port, connections: settings.connections, span, keepAlive: target.keepAlive ?? false });
+      load({
+        port: serverOf(target).port,
+        connections: settings.connections,
+        span,
+        keepAlive: target.keepAlive ?? false,
+      });
     /** A measured window: the load, between two readings of the server's CPU time. */
     const measureRound = async (target: Target): Promise<ThroughputRound> => {
       const cpu = (): number | null => (HAS_PROC ? cpuTicks(serverOf(target).pid) : null);
@@ -83,7 +88,11 @@ export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
       const result = await measure(target, settings.spans.throughput);
       const after = cpu();
       const cpuMs = before === null || after === null ? null : ticksToMs(after - before);
-      return { ...result, cpuMs, cpuUsPerRequest: cpuMs === null || result.requests === 0 ? null : (cpuMs * 1000) / result.requests };
+      return {
+        ...result,
+        cpuMs,
+        cpuUsPerRequest: cpuMs === null || result.requests === 0 ? null : (cpuMs * 1000) / result.requests,
+      };
     };
 
     for (const target of TARGETS) {
@@ -125,7 +134,8 @@ export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
         p99Ms: median(rounds.map((result) => result.p99Ms)),
         ratio: median(perSecond) / baseline,
         cpuUsPerRequest,
-        cpuRatio: cpuUsPerRequest === null || baselineCpu === null || baselineCpu <= 0 ? null : cpuUsPerRequest / baselineCpu,
+        cpuRatio:
+          cpuUsPerRequest === null || baselineCpu === null || baselineCpu <= 0 ? null : cpuUsPerRequest / baselineCpu,
         peakRssMb: memory.get(target.sameServerAs ?? target.label)?.peakRssMb ?? null,
         heaps: memory.get(target.sameServerAs ?? target.label)?.heaps ?? null,
         errors: rounds.reduce((sum, result) => sum + failures(result), 0),

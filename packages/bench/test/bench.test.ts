@@ -29,7 +29,12 @@ describe("pnpm bench, smoke run", () => {
   it("finishes, printing progress for every scenario and the summary", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    for (const step of ["throughput · round 1/1 · 10-graceful-shutdown", "head-of-line · 07-slow-request", "cost of a thread · round 1/1 · 08-thread-per-request", "pool dispatch · ThreadPool"]) {
+    for (const step of [
+      "throughput · round 1/1 · 10-graceful-shutdown",
+      "head-of-line · 07-slow-request",
+      "cost of a thread · round 1/1 · 08-thread-per-request",
+      "pool dispatch · ThreadPool",
+    ]) {
       expect(run.stdout).toContain(step);
     }
     expect(run.stdout).toContain("| target | goal | measured | met |");
@@ -101,7 +106,12 @@ describe("pnpm bench, smoke run", () => {
 
   it("sends GET / alone and during /sleep load to stages 07-10, every request answered", () => {
     const { spans } = results.settings;
-    expect(results.headOfLine.map((row) => row.stage)).toEqual(["07-slow-request", "08-thread-per-request", "09-thread-pool", "10-graceful-shutdown"]);
+    expect(results.headOfLine.map((row) => row.stage)).toEqual([
+      "07-slow-request",
+      "08-thread-per-request",
+      "09-thread-pool",
+      "10-graceful-shutdown",
+    ]);
     for (const row of results.headOfLine) {
       expectAllAnswered(row.idle, spans.get, `${row.stage} GET / alone`);
       expectAllAnswered(row.busy, spans.get, `${row.stage} GET / during /sleep load`);
@@ -120,11 +130,14 @@ describe("pnpm bench, smoke run", () => {
   });
 
   // Linux only: threads are counted in /proc (see HAS_PROC); elsewhere the bench reports them as not counted.
-  it.runIf(HAS_PROC)("counts the threads: one per connection on 08, exactly the pool's 4 on 09 (Linux: threads counted in /proc)", () => {
-    const [perConnection, pool] = results.threads.rows;
-    expect(perConnection?.maxThreads).toBeGreaterThanOrEqual(1);
-    expect(pool?.maxThreads).toBe(4);
-  });
+  it.runIf(HAS_PROC)(
+    "counts the threads: one per connection on 08, exactly the pool's 4 on 09 (Linux: threads counted in /proc)",
+    () => {
+      const [perConnection, pool] = results.threads.rows;
+      expect(perConnection?.maxThreads).toBeGreaterThanOrEqual(1);
+      expect(pool?.maxThreads).toBe(4);
+    },
+  );
 
   it("sends every job through both pools", () => {
     expect(results.dispatch.threads).toBe(4);
@@ -134,7 +147,8 @@ describe("pnpm bench, smoke run", () => {
 
   it("writes the Markdown tables and one SVG chart per scenario", () => {
     const md = readFileSync(join(out, "results.md"), "utf8");
-    for (const heading of ["## Targets", "## 1.", "## 2.", "## 3.", "## 4.", "## Memory"]) expect(md).toContain(heading);
+    for (const heading of ["## Targets", "## 1.", "## 2.", "## 3.", "## 4.", "## Memory"])
+      expect(md).toContain(heading);
     for (const check of results.targets) expect(md).toContain(`| ${check.target} |`);
     const charts: Record<string, string> = {
       "throughput.svg": "10-graceful-shutdown",

@@ -75,7 +75,12 @@ describe("the heap probe, loaded with NODE_OPTIONS=--import", () => {
 
   const runWithProbe = async (name: string, env: Record<string, string>): Promise<HeapPeaks> => {
     const file = join(folder, `${name}.json`);
-    const run = await runToExit(fixtures, "heap-target.ts", { NODE_OPTIONS: `--import=${probe}`, BENCH_HEAP_FILE: file, ...env }, 30_000);
+    const run = await runToExit(
+      fixtures,
+      "heap-target.ts",
+      { NODE_OPTIONS: `--import=${probe}`, BENCH_HEAP_FILE: file, ...env },
+      30_000,
+    );
     // It ended on its own (the probe keeps nothing alive) and printed nothing (the bench reads a server's stdout).
     expect(run).toEqual({ code: 0, stdout: "", stderr: "" });
     return JSON.parse(readFileSync(file, "utf8")) as HeapPeaks;

@@ -3,7 +3,15 @@ import { EventEmitter } from "node:events";
 import type autocannon from "autocannon";
 import { describe, expect, it } from "vitest";
 import { HAS_PROC } from "testkit/process";
-import { DEFAULT_TICKS_PER_SECOND, clockTicksPerSecond, cpuTicks, expectNodeProcess, parseTickRate, statTicks, ticksToMs } from "../src/cpu.ts";
+import {
+  DEFAULT_TICKS_PER_SECOND,
+  clockTicksPerSecond,
+  cpuTicks,
+  expectNodeProcess,
+  parseTickRate,
+  statTicks,
+  ticksToMs,
+} from "../src/cpu.ts";
 import { reconnectWithEmptyQueue, type LoadResult } from "../src/load.ts";
 import { checkTargets, markdown, memoryTable, throughputTable, type Results } from "../src/report.ts";
 import { benchSettings } from "../src/settings.ts";
@@ -48,9 +56,26 @@ describe("stats", () => {
   });
 });
 
-const loadResult = (p99Ms: number): LoadResult => ({ requests: 10, perSecond: 10, p50Ms: p99Ms / 2, p99Ms, maxMs: p99Ms, errors: 0, timeouts: 0, non2xx: 0, unanswered: 0 });
+const loadResult = (p99Ms: number): LoadResult => ({
+  requests: 10,
+  perSecond: 10,
+  p50Ms: p99Ms / 2,
+  p99Ms,
+  maxMs: p99Ms,
+  errors: 0,
+  timeouts: 0,
+  non2xx: 0,
+  unanswered: 0,
+});
 
-function fixture(over: { ratio10: number; ratio09: number; busy07: number; busy09: number; dispatchRatio: number; rss10: number }): Results {
+function fixture(over: {
+  ratio10: number;
+  ratio09: number;
+  busy07: number;
+  busy09: number;
+  dispatchRatio: number;
+  rss10: number;
+}): Results {
   const settings = { ...benchSettings({}), sleepMs: 250 };
   const row = (label: string, ratio: number, peakRssMb = 100) => ({
     label,
@@ -63,7 +88,10 @@ function fixture(over: { ratio10: number; ratio09: number; busy07: number; busy0
     cpuUsPerRequest: 400 / ratio,
     cpuRatio: 1 / ratio,
     peakRssMb,
-    heaps: label === "node:http" ? { mainMb: 5.2, workers: { threads: 0, sumMb: 0, maxMb: 0 } } : { mainMb: 12.3, workers: { threads: 4, sumMb: 41.6, maxMb: 10.9 } },
+    heaps:
+      label === "node:http"
+        ? { mainMb: 5.2, workers: { threads: 0, sumMb: 0, maxMb: 0 } }
+        : { mainMb: 12.3, workers: { threads: 4, sumMb: 41.6, maxMb: 10.9 } },
     errors: 0,
   });
   const hol = (stage: "07-slow-request" | "09-thread-pool", busy: number) => ({
@@ -77,7 +105,11 @@ function fixture(over: { ratio10: number; ratio09: number; busy07: number; busy0
     date: "2026-11-24T00:00:00.000Z",
     machine: { cores: 2, cpu: "test CPU", memoryGb: 24, node: "v24.21.0", platform: "linux x64" },
     settings,
-    throughput: [row("09-thread-pool", over.ratio09), row("10-graceful-shutdown", over.ratio10, over.rss10), row("node:http", 1)],
+    throughput: [
+      row("09-thread-pool", over.ratio09),
+      row("10-graceful-shutdown", over.ratio10, over.rss10),
+      row("node:http", 1),
+    ],
     headOfLine: [hol("07-slow-request", over.busy07), hol("09-thread-pool", over.busy09)],
     threads: { startMs: 60, mbPerThread: 21, rows: [] },
     dispatch: {
@@ -85,19 +117,27 @@ function fixture(over: { ratio10: number; ratio09: number; busy07: number; busy0
       threadPool: { jobs: 10, seconds: 1, perSecond: 10 },
       piscina: { jobs: 10, seconds: 1, perSecond: 10 },
       ratio: over.dispatchRatio,
-      heaps: { mainMb: 8.4, threadPool: { threads: 4, sumMb: 30, maxMb: 7.6 }, piscina: { threads: 4, sumMb: 28.1, maxMb: 7.1 } },
+      heaps: {
+        mainMb: 8.4,
+        threadPool: { threads: 4, sumMb: 30, maxMb: 7.6 },
+        piscina: { threads: 4, sumMb: 28.1, maxMb: 7.1 },
+      },
     },
   };
 }
 
 describe("checkTargets", () => {
   it("meets a target exactly at its bound", () => {
-    const checks = checkTargets(fixture({ ratio10: 1, ratio09: 1, busy07: 250, busy09: 4, dispatchRatio: 1, rss10: 120 }));
+    const checks = checkTargets(
+      fixture({ ratio10: 1, ratio09: 1, busy07: 250, busy09: 4, dispatchRatio: 1, rss10: 120 }),
+    );
     expect(checks.map((check) => check.met)).toEqual([true, true, true, true, true, true]);
   });
 
   it("misses each target just past its bound", () => {
-    const checks = checkTargets(fixture({ ratio10: 0.99, ratio09: 0.5, busy07: 249, busy09: 4.2, dispatchRatio: 0.98, rss10: 121 }));
+    const checks = checkTargets(
+      fixture({ ratio10: 0.99, ratio09: 0.5, busy07: 249, busy09: 4.2, dispatchRatio: 0.98, rss10: 121 }),
+    );
     expect(checks.map((check) => [check.target, check.met])).toEqual([
       ["10-graceful-shutdown GET / throughput, one connection per request", false],
       ["09-thread-pool GET / throughput, one connection per request", false],
@@ -113,8 +153,12 @@ describe("checkTargets", () => {
   it("puts every target, met or not, in the Markdown", () => {
     const results = fixture({ ratio10: 0.5, ratio09: 1.2, busy07: 300, busy09: 3, dispatchRatio: 1.1, rss10: 200 });
     const md = markdown(results, checkTargets(results));
-    expect(md).toContain("| 10-graceful-shutdown GET / throughput, one connection per request | ≥ 1.00× node:http | 0.50× | **no** |");
-    expect(md).toContain("| 09-thread-pool GET / throughput, one connection per request | ≥ 1.00× node:http | 1.20× | yes |");
+    expect(md).toContain(
+      "| 10-graceful-shutdown GET / throughput, one connection per request | ≥ 1.00× node:http | 0.50× | **no** |",
+    );
+    expect(md).toContain(
+      "| 09-thread-pool GET / throughput, one connection per request | ≥ 1.00× node:http | 1.20× | yes |",
+    );
     expect(md).toContain("2026-11-24 on 2 cores (test CPU), 24 GB, Node.js v24.21.0, linux x64");
   });
 
@@ -130,20 +174,35 @@ describe("checkTargets", () => {
   it("puts each server's peak RSS beside its threads' peak heaps in a memory table", () => {
     const results = fixture({ ratio10: 0.5, ratio09: 1, busy07: 300, busy09: 3, dispatchRatio: 1, rss10: 200 });
     const table = memoryTable(results);
-    expect(table).toContain("| server | load | peak RSS | main thread heap | worker threads sampled | worker heaps together | largest worker heap |");
-    expect(table).toContain("| 10-graceful-shutdown | 1. GET /, 10 clients | 200 MB | 12.3 MB | 4 | 41.6 MB | 10.9 MB |");
+    expect(table).toContain(
+      "| server | load | peak RSS | main thread heap | worker threads sampled | worker heaps together | largest worker heap |",
+    );
+    expect(table).toContain(
+      "| 10-graceful-shutdown | 1. GET /, 10 clients | 200 MB | 12.3 MB | 4 | 41.6 MB | 10.9 MB |",
+    );
     expect(table).toContain("| node:http | 1. GET /, 10 clients | 100 MB | 5.2 MB | none | – | – |");
-    expect(table).toContain("| ThreadPool (stage 10) | 4. 10 no-op jobs | – | 8.4 MB (both pools) | 4 | 30 MB | 7.6 MB |");
+    expect(table).toContain(
+      "| ThreadPool (stage 10) | 4. 10 no-op jobs | – | 8.4 MB (both pools) | 4 | 30 MB | 7.6 MB |",
+    );
     expect(table).toContain("| Piscina | 4. 10 no-op jobs | – | 8.4 MB (both pools) | 4 | 28.1 MB | 7.1 MB |");
-    expect(markdown(results, checkTargets(results))).toContain(`## Memory: peak RSS, and the V8 heap of each thread\n\n${table}`);
+    expect(markdown(results, checkTargets(results))).toContain(
+      `## Memory: peak RSS, and the V8 heap of each thread\n\n${table}`,
+    );
     const withoutSample = { ...results, throughput: results.throughput.map((row) => ({ ...row, heaps: null })) };
-    expect(memoryTable(withoutSample)).toContain("| node:http | 1. GET /, 10 clients | 100 MB | n/a (no sample) | n/a (no sample) | n/a (no sample) | n/a (no sample) |");
+    expect(memoryTable(withoutSample)).toContain(
+      "| node:http | 1. GET /, 10 clients | 100 MB | n/a (no sample) | n/a (no sample) | n/a (no sample) | n/a (no sample) |",
+    );
   });
 
   it("writes n/a where there is no /proc to read CPU time from", () => {
     const results = fixture({ ratio10: 0.5, ratio09: 1, busy07: 300, busy09: 3, dispatchRatio: 1, rss10: 200 });
-    const withoutProc = { ...results, throughput: results.throughput.map((row) => ({ ...row, cpuUsPerRequest: null, cpuRatio: null, peakRssMb: null })) };
-    expect(throughputTable(withoutProc)).toContain("| 10-graceful-shutdown | 500 | 0.50× | n/a (no /proc) | n/a (no /proc) | 1.00 ms | 2.00 ms | n/a (no /proc) |");
+    const withoutProc = {
+      ...results,
+      throughput: results.throughput.map((row) => ({ ...row, cpuUsPerRequest: null, cpuRatio: null, peakRssMb: null })),
+    };
+    expect(throughputTable(withoutProc)).toContain(
+      "| 10-graceful-shutdown | 500 | 0.50× | n/a (no /proc) | n/a (no /proc) | 1.00 ms | 2.00 ms | n/a (no /proc) |",
+    );
   });
 });
 

@@ -39,9 +39,7 @@ export function rewriteShim(text: string): ShimRewrite {
   return { kind: "rewritten", text: text.replace(CHILD, EXEC_LINE) };
 }
 
-type ShimResult =
-  | { readonly ok: true; readonly changed: boolean }
-  | { readonly ok: false; readonly warning: string };
+type ShimResult = { readonly ok: true; readonly changed: boolean } | { readonly ok: false; readonly warning: string };
 
 /**
  * Make `<root>/node_modules/.bin/node` exec the Node.js binary. Idempotent.

@@ -96,13 +96,17 @@ describe("execNodeShim and the postinstall", () => {
     const { dir, shim } = fakeRoot(PNPM_SHIM);
     for (const _ of [1, 2]) {
       const run = runPostinstall(dir);
-      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: "", stderr: "" });
+      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+        status: 0,
+        stdout: "",
+        stderr: "",
+      });
     }
     expect(readFileSync(shim, "utf8")).toContain(`\n${EXEC_LINE}\n`);
   });
 
   it.each([
-    ["of another shape", "#!/bin/sh\nexec node \"$@\"\n", "is not the shim pnpm 10 writes"],
+    ["of another shape", '#!/bin/sh\nexec node "$@"\n', "is not the shim pnpm 10 writes"],
     ["missing", undefined, "not found"],
   ])("as the postinstall, with a shim %s: one warning line, exit 0, nothing changed", (_what, text, says) => {
     const { dir, shim } = fakeRoot(text);

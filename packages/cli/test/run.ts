@@ -18,7 +18,9 @@ export const pnpm: { readonly command: string; readonly prefix: readonly string[
   const execpath = process.env.npm_execpath;
   if (!execpath) return undefined;
   // pnpm.cjs is run with the Node.js running the tests; a pnpm executable as it is.
-  return /\.[cm]?js$/.test(execpath) ? { command: process.execPath, prefix: [execpath] } : { command: execpath, prefix: [] };
+  return /\.[cm]?js$/.test(execpath)
+    ? { command: process.execPath, prefix: [execpath] }
+    : { command: execpath, prefix: [] };
 })();
 
 export interface Started {
@@ -48,18 +50,35 @@ export function start(
   marks.add(mark);
   const child = spawn(command, args, {
     cwd: options.cwd ?? root,
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", npm_config_update_notifier: "false", ...options.env, [MARK]: mark },
+    env: {
+      ...process.env,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      npm_config_update_notifier: "false",
+      ...options.env,
+      [MARK]: mark,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: options.group ?? false,
   });
   started.add(child);
   child.once("exit", () => started.delete(child));
   const { stdout, stderr, waitForStdout, exited } = watchOutput(child);
-  return { pid: child.pid ?? -1, mark, stdout, stderr, waitForStdout: (pattern, timeoutMs = 60_000) => waitForStdout(pattern, timeoutMs), exited };
+  return {
+    pid: child.pid ?? -1,
+    mark,
+    stdout,
+    stderr,
+    waitForStdout: (pattern, timeoutMs = 60_000) => waitForStdout(pattern, timeoutMs),
+    exited,
+  };
 }
 
 /** Start pnpm with `args` at the root of the repository. */
-export function startPnpm(args: readonly string[], options: { env?: Record<string, string>; group?: boolean } = {}): Started {
+export function startPnpm(
+  args: readonly string[],
+  options: { env?: Record<string, string>; group?: boolean } = {},
+): Started {
   if (!pnpm) throw new Error("npm_execpath is not set");
   return start(pnpm.command, [...pnpm.prefix, ...args], options);
 }
@@ -69,7 +88,6 @@ export async function listeningPort(running: Started): Promise<number> {
   const [, port] = await running.waitForStdout(/^Listening on http:\/\/127\.0\.0\.1:(\d+)$/m);
   return Number(port);
 }
-
 
 /** Does a connection to 127.0.0.1:`port` get accepted? */
 export function accepts(port: number): Promise<boolean> {

@@ -36,15 +36,27 @@ describe("resolveStage", () => {
     expect(resolveStage([arg], STAGES)).toEqual({ ok: true, stage });
   });
 
-  it.each(["11", "0", "00", "010", "foo", "5x", "-5", "5.0", " 5", "", "validate-request", "05-Validate-Request", "core", "cli"])(
-    "%j is no stage: the message names it and lists the stages",
-    (arg) => {
-      expect(resolveStage([arg], STAGES)).toEqual({
-        ok: false,
-        message: `no stage ${JSON.stringify(arg)}; name one by number (5 or 05) or by name (05-validate-request); ${LIST}`,
-      });
-    },
-  );
+  it.each([
+    "11",
+    "0",
+    "00",
+    "010",
+    "foo",
+    "5x",
+    "-5",
+    "5.0",
+    " 5",
+    "",
+    "validate-request",
+    "05-Validate-Request",
+    "core",
+    "cli",
+  ])("%j is no stage: the message names it and lists the stages", (arg) => {
+    expect(resolveStage([arg], STAGES)).toEqual({
+      ok: false,
+      message: `no stage ${JSON.stringify(arg)}; name one by number (5 or 05) or by name (05-validate-request); ${LIST}`,
+    });
+  });
 
   it("asks for a stage when given none", () => {
     expect(resolveStage([], STAGES)).toEqual({

@@ -21,12 +21,7 @@ const DEFAULT_ADDRESS: Address = { host: "127.0.0.1", port: 7878 };
  * variable is unset or empty, otherwise an integer in `[min, max]` written in
  * plain decimal digits, or a StartupError that names the variable.
  */
-export function intSetting(
-  env: Env,
-  name: string,
-  fallback: number,
-  range: { min: number; max: number },
-): number {
+export function intSetting(env: Env, name: string, fallback: number, range: { min: number; max: number }): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return fallback;
   const text = raw.trim();
@@ -40,7 +35,8 @@ export function intSetting(
 }
 
 // A DNS name: dot-separated labels of letters, digits and inner hyphens.
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** `HOST` and `PORT` from the environment (`PORT=0` takes any free port). */
 export function addressFromEnv(env: Env = process.env): Address {

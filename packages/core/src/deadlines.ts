@@ -2,12 +2,7 @@
 // the server is shutting down. Nothing here reads or writes the socket: the
 // stream is told what happened (`expired`, `abandon`) and acts on it.
 
-import {
-  FIRST_BYTE_TIMEOUT_MS,
-  HEAD_LINE_TIMEOUT_MS,
-  HEAD_TIMEOUT_MS,
-  SHUTDOWN_GRACE_MS,
-} from "./limits.ts";
+import { FIRST_BYTE_TIMEOUT_MS, HEAD_LINE_TIMEOUT_MS, HEAD_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from "./limits.ts";
 
 /** The head's time limits in milliseconds; the defaults are in limits.ts. */
 export interface HeadTimeouts {
@@ -84,7 +79,11 @@ export class HeadDeadlines {
 
   #startLineClock(): void {
     const seen = this.#lines;
-    this.#line = this.#timer(this.#lineMs, `no complete line of the request head within ${seconds(this.#lineMs)}`, () => this.#lines !== seen);
+    this.#line = this.#timer(
+      this.#lineMs,
+      `no complete line of the request head within ${seconds(this.#lineMs)}`,
+      () => this.#lines !== seen,
+    );
   }
 
   /**

@@ -8,7 +8,15 @@ export { take } from "./iter.ts";
 export * as limits from "./limits.ts";
 export { TcpListener } from "./listener.ts";
 export { log } from "./log.ts";
-export { SupervisedThread, importJob, receiveJobs, type ConnectionHandler, type FromThread, type PoolThreadData, type ToThread } from "./pool-thread.ts";
+export {
+  SupervisedThread,
+  importJob,
+  receiveJobs,
+  type ConnectionHandler,
+  type FromThread,
+  type PoolThreadData,
+  type ToThread,
+} from "./pool-thread.ts";
 export { println } from "./println.ts";
 export { connectionLimit, poolSize, sleepMs, wholeNumberSetting } from "./settings.ts";
 export { shutdownSignal } from "./shutdown.ts";

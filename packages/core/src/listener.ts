@@ -19,7 +19,8 @@ const unresolved = (a: Address): string =>
 const BIND_ERRORS: Readonly<Record<string, (a: Address) => string>> = {
   EADDRINUSE: (a) =>
     `${a.host}:${a.port} is already in use (is another stage still running?); stop it, or pick another port with PORT=…`,
-  EACCES: (a) => `no permission to listen on ${a.host}:${a.port}; ports below 1024 need privileges, pick another with PORT=…`,
+  EACCES: (a) =>
+    `no permission to listen on ${a.host}:${a.port}; ports below 1024 need privileges, pick another with PORT=…`,
   EADDRNOTAVAIL: (a) => `${a.host} is not an address of this machine; set HOST to one that is, such as 127.0.0.1`,
   ENOTFOUND: unresolved,
   EAI_AGAIN: unresolved,
@@ -56,7 +57,8 @@ export class TcpListener {
       // it waits for the loop to take it. (Its timeouts start only when it
       // is first read or written, which may be on another thread.)
       this.#accepted.push(new TcpStream({ socket, shutdown: this.#shutdown, options: this.#options }));
-      if (this.#closed) void this.close(); // raced with close(): refuse it too
+      if (this.#closed)
+        void this.close(); // raced with close(): refuse it too
       else this.#notify();
     });
     // After listening, an 'error' is a failed accept (say, out of file
@@ -94,7 +96,11 @@ export class TcpListener {
     return new Promise((resolve, reject) => {
       const failed = (error: NodeJS.ErrnoException): void => {
         const explain = BIND_ERRORS[error.code ?? ""];
-        reject(new StartupError(explain ? explain(wanted) : `cannot listen on ${wanted.host}:${wanted.port}: ${firstLine(error)}`));
+        reject(
+          new StartupError(
+            explain ? explain(wanted) : `cannot listen on ${wanted.host}:${wanted.port}: ${firstLine(error)}`,
+          ),
+        );
       };
       server.once("error", failed);
       server.listen(wanted.port, wanted.host, () => {

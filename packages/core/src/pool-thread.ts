@@ -115,7 +115,10 @@ export class SupervisedThread {
     // The connection travels inside a `job` message: wrap what moveTo posts.
     const port: ThreadPort = {
       postMessage: (connection, transfer) =>
-        thread.postMessage({ kind: "job", connection: connection as MovedConnection } satisfies ToThread, transfer as Transferable[]),
+        thread.postMessage(
+          { kind: "job", connection: connection as MovedConnection } satisfies ToThread,
+          transfer as Transferable[],
+        ),
     };
     job.moveTo(port);
   }
@@ -139,7 +142,11 @@ export class SupervisedThread {
   }
 
   #spawn(): Worker {
-    const thread = new Worker(this.#script, { workerData: this.#data, resourceLimits: RESOURCE_LIMITS, env: threadEnv() });
+    const thread = new Worker(this.#script, {
+      workerData: this.#data,
+      resourceLimits: RESOURCE_LIMITS,
+      env: threadEnv(),
+    });
     thread.on("message", (message: unknown) => this.#message(message));
     thread.on("error", (error) => log(`Worker ${this.id} failed: ${firstLine(error)}`));
     thread.on("exit", (code) => this.#exit(code));
@@ -148,7 +155,9 @@ export class SupervisedThread {
 
   #message(message: unknown): void {
     if (!isFromThread(message)) {
-      log(`Worker ${this.id} sent a message the pool does not know: ${firstLine(JSON.stringify(message) ?? String(message))}`);
+      log(
+        `Worker ${this.id} sent a message the pool does not know: ${firstLine(JSON.stringify(message) ?? String(message))}`,
+      );
       return;
     }
     if (message.kind === "ready") this.#ready = true;
@@ -191,10 +200,13 @@ export class SupervisedThread {
       return;
     }
     log(`Worker ${id} stopped unexpectedly (exit code ${code})${lost}; starting a new thread`);
-    this.#restart = setTimeout(() => {
-      this.#restart = undefined;
-      this.#thread = this.#spawn();
-    }, wasReady ? 0 : RESTART_DELAY_MS);
+    this.#restart = setTimeout(
+      () => {
+        this.#restart = undefined;
+        this.#thread = this.#spawn();
+      },
+      wasReady ? 0 : RESTART_DELAY_MS,
+    );
   }
 
   #finish(): void {
@@ -209,7 +221,9 @@ export class SupervisedThread {
 
 const isToThread = (message: unknown): message is ToThread => {
   const kind = (message as ToThread | null)?.kind;
-  return kind === "disconnect" || (kind === "job" && typeof (message as { connection?: unknown }).connection === "object");
+  return (
+    kind === "disconnect" || (kind === "job" && typeof (message as { connection?: unknown }).connection === "object")
+  );
 };
 
 /**
@@ -226,7 +240,9 @@ export async function* receiveJobs(): AsyncGenerator<TcpStream, void, undefined>
   let wake: (() => void) | undefined;
   const onMessage = (message: unknown): void => {
     if (!isToThread(message)) {
-      log(`Worker ${(workerData as PoolThreadData).id} got a message it does not know: ${firstLine(JSON.stringify(message) ?? String(message))}`);
+      log(
+        `Worker ${(workerData as PoolThreadData).id} got a message it does not know: ${firstLine(JSON.stringify(message) ?? String(message))}`,
+      );
       return;
     }
     inbox.push(message);

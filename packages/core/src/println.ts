@@ -21,7 +21,8 @@ export function println(line: string): void {
       bytes = bytes.subarray(writeSync(STDOUT, bytes));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === "EAGAIN") Atomics.wait(cell, 0, 0, 1); // full: wait a millisecond, as a blocking write would
+      if (code === "EAGAIN")
+        Atomics.wait(cell, 0, 0, 1); // full: wait a millisecond, as a blocking write would
       else if (code === "EPIPE") return;
       else throw error;
     }

@@ -116,9 +116,14 @@ export class RequestHead {
       let first: Buffer;
       do {
         const budget = MAX_HEAD_BYTES - this.#headBytes;
-        first = budget < MAX_REQUEST_LINE_BYTES
-          ? await this.#headLine(budget, 431, headTooLarge)
-          : await this.#headLine(MAX_REQUEST_LINE_BYTES, 414, `the request line is over ${MAX_REQUEST_LINE_BYTES} bytes`);
+        first =
+          budget < MAX_REQUEST_LINE_BYTES
+            ? await this.#headLine(budget, 431, headTooLarge)
+            : await this.#headLine(
+                MAX_REQUEST_LINE_BYTES,
+                414,
+                `the request line is over ${MAX_REQUEST_LINE_BYTES} bytes`,
+              );
       } while (first.length === 0);
       const requestLine = parseRequestLine(first);
       const headers: Array<[string, string]> = [];

@@ -21,7 +21,12 @@ function orExit(read: () => number): number {
  * ending the program at start with one line when it is not valid, as the
  * settings below do: for a script's own settings, such as 08's `cost`.
  */
-export function wholeNumberSetting(name: string, fallback: number, range: { min: number; max: number }, env: Env = process.env): number {
+export function wholeNumberSetting(
+  name: string,
+  fallback: number,
+  range: { min: number; max: number },
+  env: Env = process.env,
+): number {
   return orExit(() => intSetting(env, name, fallback, range));
 }
 

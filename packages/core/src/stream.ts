@@ -117,7 +117,12 @@ export class TcpStream {
     if (this.#timing || this.#closing) throw new Error("only an untouched connection can move to another thread");
     this.#closing = true;
     this.#socket.off("error", this.#onError);
-    const message: MovedConnection = { socket: this.#socket, peer: this.peer, shutdown: this.#shutdown, options: this.#options };
+    const message: MovedConnection = {
+      socket: this.#socket,
+      peer: this.peer,
+      shutdown: this.#shutdown,
+      options: this.#options,
+    };
     // A net.Socket is transferable since Node.js 24.20; the types do not list it yet.
     port.postMessage(message, [this.#socket as unknown as Transferable]);
   }

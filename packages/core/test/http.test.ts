@@ -75,7 +75,13 @@ describe("body framing", () => {
     [[["Content-Length", "0"]], 0],
     [[["content-length", "42"]], 42],
     [[["Content-Length", "5, 5"]], 5],
-    [[["Content-Length", "5"], ["Content-Length", "5"]], 5],
+    [
+      [
+        ["Content-Length", "5"],
+        ["Content-Length", "5"],
+      ],
+      5,
+    ],
     [[], undefined],
     [[["Transfer-Encoding", "chunked"]], undefined],
   ] as const)("accepts %j", (headers, length) => {
@@ -89,8 +95,18 @@ describe("body framing", () => {
     [[["Content-Length", ""]]],
     [[["Content-Length", "99999999999999999999"]]],
     [[["Content-Length", "1, 2"]]],
-    [[["Content-Length", "1"], ["Content-Length", "2"]]],
-    [[["Content-Length", "3"], ["Transfer-Encoding", "chunked"]]],
+    [
+      [
+        ["Content-Length", "1"],
+        ["Content-Length", "2"],
+      ],
+    ],
+    [
+      [
+        ["Content-Length", "3"],
+        ["Transfer-Encoding", "chunked"],
+      ],
+    ],
   ] as const)("refuses %j with 400", (headers) => {
     expect(outcome(() => checkFraming(headers))).toBe(400);
   });

@@ -96,7 +96,9 @@ describe("SupervisedThread and receiveJobs", () => {
     thread.run(dying.stream);
     expect((await dying.reply).length).toBe(0);
     await waitFor(() => expect(state.idle).toBe(2)); // the new thread is ready
-    expect(logged).toContain("Worker 3 stopped unexpectedly (exit code 3); its connection is closed; starting a new thread\n");
+    expect(logged).toContain(
+      "Worker 3 stopped unexpectedly (exit code 3); its connection is closed; starting a new thread\n",
+    );
     const next = await connection("/");
     thread.run(next.stream);
     expect(parseResponse(await next.reply).body.toString()).toBe("job 1 on 3"); // a new thread counts from 1
@@ -114,7 +116,9 @@ describe("SupervisedThread and receiveJobs", () => {
     await waitFor(() => expect(state.idle).toBe(2));
     const lines = logged.filter((line) => line.startsWith("Worker 4 "));
     expect(lines[0]).toMatch(/^Worker 4 failed: .*out of memory.*\n$/i);
-    expect(lines).toContain("Worker 4 stopped unexpectedly (exit code 1); its connection is closed; starting a new thread\n");
+    expect(lines).toContain(
+      "Worker 4 stopped unexpectedly (exit code 1); its connection is closed; starting a new thread\n",
+    );
     thread.disconnect();
     await thread.join();
   });
@@ -159,7 +163,9 @@ describe("importJob", () => {
 
   it("refuses a module without handleConnection in one line that names it", async () => {
     const url = fixture("no-handler.ts");
-    await expect(importJob(url)).rejects.toThrow(`the job module ${url.href} does not export a function handleConnection(stream)`);
+    await expect(importJob(url)).rejects.toThrow(
+      `the job module ${url.href} does not export a function handleConnection(stream)`,
+    );
   });
 });
 

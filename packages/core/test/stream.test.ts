@@ -88,8 +88,12 @@ describe("readRequest", () => {
       socket.end(partial);
       const response = parseResponse((await reply).bytes);
       expect(response.statusLine).toBe("HTTP/1.1 400 Bad Request");
-      expect(response.body.toString()).toBe("400 Bad Request: the client closed its side before the request head was complete\n");
-      expect(logged()).toMatch(/^127\.0\.0\.1:\d+: 400: the client closed its side before the request head was complete\n$/);
+      expect(response.body.toString()).toBe(
+        "400 Bad Request: the client closed its side before the request head was complete\n",
+      );
+      expect(logged()).toMatch(
+        /^127\.0\.0\.1:\d+: 400: the client closed its side before the request head was complete\n$/,
+      );
     }
   });
 
@@ -114,7 +118,10 @@ describe("readRequest", () => {
     ["a negative Content-Length", "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"],
     ["an overflowing Content-Length", "POST / HTTP/1.1\r\nContent-Length: 18446744073709551616\r\n\r\n"],
     ["conflicting Content-Lengths", "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"],
-    ["Content-Length with Transfer-Encoding", "POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"],
+    [
+      "Content-Length with Transfer-Encoding",
+      "POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+    ],
   ])("answers 400 to %s", async (_, raw) => {
     const response = await send(raw);
     expect(response.statusLine).toBe("HTTP/1.1 400 Bad Request");
@@ -213,7 +220,12 @@ describe("lines", () => {
   };
 
   it("gives the head's lines up to and including the empty line, with either ending", async () => {
-    expect(await linesOf("GET / HTTP/1.1\r\nA: 1\nB: 2\r\n\r\nbody\r\n")).toEqual(["GET / HTTP/1.1", "A: 1", "B: 2", ""]);
+    expect(await linesOf("GET / HTTP/1.1\r\nA: 1\nB: 2\r\n\r\nbody\r\n")).toEqual([
+      "GET / HTTP/1.1",
+      "A: 1",
+      "B: 2",
+      "",
+    ]);
   });
 
   it("decodes bytes that are not UTF-8 as U+FFFD instead of failing", async () => {
@@ -256,7 +268,8 @@ describe("close", () => {
 describe("an upload the server never reads", () => {
   it.each([8, 40])("a %i MiB body: the response arrives whole and the connection ends cleanly", async (mib) => {
     const server = await startServer(async (stream) => {
-      if (await stream.readRequest()) await stream.writeAll("HTTP/1.1 404 NOT FOUND\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnope");
+      if (await stream.readRequest())
+        await stream.writeAll("HTTP/1.1 404 NOT FOUND\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnope");
     });
     try {
       const size = mib * 1024 * 1024;

@@ -57,7 +57,11 @@ describe("take", () => {
 describe("settings of the later stages", () => {
   it("have the book's defaults, and TAKE=0 means no limit", () => {
     expect([sleepMs({}), poolSize({}), connectionLimit({})]).toEqual([5_000, 4, 2]);
-    expect([sleepMs({ SLEEP_MS: "10" }), poolSize({ POOL_SIZE: "0" }), connectionLimit({ TAKE: "0" })]).toEqual([10, 0, Infinity]);
+    expect([sleepMs({ SLEEP_MS: "10" }), poolSize({ POOL_SIZE: "0" }), connectionLimit({ TAKE: "0" })]).toEqual([
+      10,
+      0,
+      Infinity,
+    ]);
   });
 
   it.each([
@@ -67,7 +71,9 @@ describe("settings of the later stages", () => {
   ])("a bad %s=%j stops the program at start with one line naming it", async (name, value) => {
     const run = await runToExit(here, fixture, { HOST: "127.0.0.1", PORT: "0", [name]: value });
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`error: ${name} must be a whole number from ${name === "SLEEP_MS" ? "0 to 600000" : name === "POOL_SIZE" ? "0 to 256" : `0 to ${Number.MAX_SAFE_INTEGER}`}, got ${JSON.stringify(value)}\n`);
+    expect(run.stderr).toBe(
+      `error: ${name} must be a whole number from ${name === "SLEEP_MS" ? "0 to 600000" : name === "POOL_SIZE" ? "0 to 256" : `0 to ${Number.MAX_SAFE_INTEGER}`}, got ${JSON.stringify(value)}\n`,
+    );
     expect(run.stdout).toBe("");
   });
 
@@ -183,7 +189,8 @@ describe("SIGINT and SIGTERM", () => {
 
   it("TAKE=2 stops after two connections and exits 0", async () => {
     const server = await startStage(here, {}, fixture);
-    for (const target of ["/1", "/2"]) expect(parseResponse((await exchange(server.port, request(target))).bytes).body.toString()).toBe(target);
+    for (const target of ["/1", "/2"])
+      expect(parseResponse((await exchange(server.port, request(target))).bytes).body.toString()).toBe(target);
     expect(await server.exited).toEqual({ code: 0, signal: null });
     expect(server.stdout()).toMatch(/stopped taking connections\n$/);
   });

@@ -32,7 +32,11 @@ export function readToClose(socket: Socket, timeoutMs = 10_000): Promise<Reply> 
     let ending: Reply["ending"] = "end";
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`the server did not close the connection within ${timeoutMs} ms; got ${JSON.stringify(Buffer.concat(chunks).toString("latin1").slice(0, 200))}`));
+      reject(
+        new Error(
+          `the server did not close the connection within ${timeoutMs} ms; got ${JSON.stringify(Buffer.concat(chunks).toString("latin1").slice(0, 200))}`,
+        ),
+      );
     }, timeoutMs);
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));
     socket.on("error", (error: NodeJS.ErrnoException) => {

@@ -1,4 +1,13 @@
-export { HAS_PROC, expectRefusedAtStart, runToExit, startStage, stageDirOf, useStage, within, type RunningStage } from "./stage.ts";
+export {
+  HAS_PROC,
+  expectRefusedAtStart,
+  runToExit,
+  startStage,
+  stageDirOf,
+  useStage,
+  within,
+  type RunningStage,
+} from "./stage.ts";
 export { connect, exchange, get, parseResponse, readToClose, type Reply, type Response } from "./client.ts";
 export { describeRobustness } from "./robustness.ts";
 export { describeRoutingStage, describeServing } from "./routing.ts";

@@ -26,7 +26,10 @@ interface PoolLibrary<Stream> {
   };
   readonly ThreadPool: {
     new (size: number, job: URL): Pool<Stream>;
-    build(size: number, job: URL): { readonly ok: true; readonly pool: Pool<Stream> } | { readonly ok: false; readonly error: Error };
+    build(
+      size: number,
+      job: URL,
+    ): { readonly ok: true; readonly pool: Pool<Stream> } | { readonly ok: false; readonly error: Error };
   };
   readonly PoolCreationError: new (...args: never[]) => Error;
   /** Stop a pool's threads after the tests, for a pool that can. */
@@ -74,7 +77,11 @@ class HeldJobs {
       const timer = setTimeout(() => {
         stop();
         const seen = tags.flatMap((tag) => this.#started.get(tag) ?? []).map((job) => `worker ${job.worker}`);
-        reject(new Error(`${seen.length} of ${tags.length} jobs sent at once were running after ${START_LIMIT_MS} ms (${seen.join(", ") || "none"}); each holds its worker, so the pool runs fewer side by side`));
+        reject(
+          new Error(
+            `${seen.length} of ${tags.length} jobs sent at once were running after ${START_LIMIT_MS} ms (${seen.join(", ") || "none"}); each holds its worker, so the pool runs fewer side by side`,
+          ),
+        );
       }, START_LIMIT_MS);
       const stop = (): void => {
         clearTimeout(timer);
@@ -95,7 +102,8 @@ class HeldJobs {
 }
 
 const IDS = [0, 1, 2, 3];
-const STOPPED = /^Worker (\d+) stopped unexpectedly \(exit code 3\); its connection is closed; starting a new thread\n$/;
+const STOPPED =
+  /^Worker (\d+) stopped unexpectedly \(exit code 3\); its connection is closed; starting a new thread\n$/;
 
 /** The unit tests of a stage's ThreadPool, run in this process with test jobs. */
 export function describeThreadPool<Stream>(lib: PoolLibrary<Stream>): void {
@@ -140,19 +148,24 @@ export function describeThreadPool<Stream>(lib: PoolLibrary<Stream>): void {
        */
       const runHeld = async (count: number): Promise<Started[]> => {
         const tags = Array.from({ length: count }, () => `job-${++jobs}`);
-        const replies = Promise.allSettled(tags.map((tag) => get(listener.address.port, `/hold/${tag}`, REPLY_LIMIT_MS)));
+        const replies = Promise.allSettled(
+          tags.map((tag) => get(listener.address.port, `/hold/${tag}`, REPLY_LIMIT_MS)),
+        );
         let started: Started[];
         try {
           started = await held.started(tags);
         } finally {
           held.release(tags);
         }
-        const answers = (await replies).map((reply) => (reply.status === "fulfilled" ? reply.value.body.toString() : String(reply.reason)));
+        const answers = (await replies).map((reply) =>
+          reply.status === "fulfilled" ? reply.value.body.toString() : String(reply.reason),
+        );
         expect(answers).toEqual(started.map((job) => `worker ${job.worker}`));
         return started;
       };
       const workersOf = (jobs: readonly Started[]): number[] => jobs.map((job) => job.worker).sort((a, b) => a - b);
-      const threadOf = (jobs: readonly Started[], worker: number): number | undefined => jobs.find((job) => job.worker === worker)?.threadId;
+      const threadOf = (jobs: readonly Started[], worker: number): number | undefined =>
+        jobs.find((job) => job.worker === worker)?.threadId;
 
       it("runs 4 jobs at once on 4 distinct workers, ids 0…3, each on a thread of its own", async () => {
         // Twice: first while the threads may still be starting (the jobs

@@ -103,7 +103,11 @@ export function watchOutput(child: ChildProcess): WatchedOutput {
     });
   });
 
-  const waitUntil = (holds: (stdout: string) => boolean, timeoutMs = 10_000, what = "the expected output"): Promise<void> =>
+  const waitUntil = (
+    holds: (stdout: string) => boolean,
+    timeoutMs = 10_000,
+    what = "the expected output",
+  ): Promise<void> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
         if (holds(out)) {
@@ -195,7 +199,12 @@ export interface Finished {
 }
 
 /** Run `node <script>` in `cwd` until it exits (killed after `timeoutMs`). */
-export function runToExit(cwd: string, script: string, env: Record<string, string>, timeoutMs = 10_000): Promise<Finished> {
+export function runToExit(
+  cwd: string,
+  script: string,
+  env: Record<string, string>,
+  timeoutMs = 10_000,
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script], {
       cwd,

@@ -32,7 +32,10 @@ const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(
  * the running stage: clients that keep connections alive, uploads the stage
  * never reads, a request cut short by the client, a person typing in nc.
  */
-export function describeRealClients(stage: () => RunningStage, { uploadStatus, keepAliveRequests = 200, typing = false }: RealClientsOptions): void {
+export function describeRealClients(
+  stage: () => RunningStage,
+  { uploadStatus, keepAliveRequests = 200, typing = false }: RealClientsOptions,
+): void {
   describe("real clients", () => {
     if (keepAliveRequests > 0) {
       it("every response says `Connection: close`, since the stage closes after it", async () => {
@@ -41,16 +44,17 @@ export function describeRealClients(stage: () => RunningStage, { uploadStatus, k
       });
     }
 
-    if (keepAliveRequests > 0) it(`a keep-alive client (http.Agent, one socket) gets all of ${keepAliveRequests} requests in a row`, async () => {
-      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-      try {
-        const results: Array<number | string> = [];
-        for (let i = 0; i < keepAliveRequests; i++) results.push(await agentGet(stage().port, agent));
-        expect(results.filter((status) => status !== 200)).toEqual([]);
-      } finally {
-        agent.destroy();
-      }
-    });
+    if (keepAliveRequests > 0)
+      it(`a keep-alive client (http.Agent, one socket) gets all of ${keepAliveRequests} requests in a row`, async () => {
+        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+        try {
+          const results: Array<number | string> = [];
+          for (let i = 0; i < keepAliveRequests; i++) results.push(await agentGet(stage().port, agent));
+          expect(results.filter((status) => status !== 200)).toEqual([]);
+        } finally {
+          agent.destroy();
+        }
+      });
 
     it("fetch() posting 8 MiB that the stage never reads still gets the answer", async () => {
       const response = await fetch(`http://127.0.0.1:${stage().port}/upload`, {
@@ -70,18 +74,24 @@ export function describeRealClients(stage: () => RunningStage, { uploadStatus, k
       expect(parseResponse((await reply).bytes).statusLine).toBe("HTTP/1.1 400 Bad Request");
       const line = `${peer}: 400: the client closed its side before the request head was complete`;
       await stage().waitUntil(() => stage().stderr().includes(line));
-      expect(stage().stderr().split("\n").filter((logged) => logged.startsWith(`${peer}:`))).toEqual([line]);
+      expect(
+        stage()
+          .stderr()
+          .split("\n")
+          .filter((logged) => logged.startsWith(`${peer}:`)),
+      ).toEqual([line]);
     });
 
-    if (typing) it("a person typing the request by hand, a line every 5.5 s, gets the page", async () => {
-      const socket = await connect(stage().port);
-      const reply = readToClose(socket, 30_000);
-      socket.write("GET / HTTP/1.1\r\n");
-      await wait(5_500);
-      socket.write("Host: 127.0.0.1\r\n");
-      await wait(5_500); // 11 s in all: past the 10 s that a first byte may take
-      socket.write("\r\n");
-      expect(parseResponse((await reply).bytes).statusLine).toBe("HTTP/1.1 200 OK");
-    });
+    if (typing)
+      it("a person typing the request by hand, a line every 5.5 s, gets the page", async () => {
+        const socket = await connect(stage().port);
+        const reply = readToClose(socket, 30_000);
+        socket.write("GET / HTTP/1.1\r\n");
+        await wait(5_500);
+        socket.write("Host: 127.0.0.1\r\n");
+        await wait(5_500); // 11 s in all: past the 10 s that a first byte may take
+        socket.write("\r\n");
+        expect(parseResponse((await reply).bytes).statusLine).toBe("HTTP/1.1 200 OK");
+      });
   });
 }

@@ -25,7 +25,10 @@ const ONE_MB = 1024 * 1024;
  * What every stage must survive, from 01 on: after each kind of bad client,
  * the process is still running and serves a normal request.
  */
-export function describeRobustness(stage: () => RunningStage, { probe, refusal, memory = true }: RobustnessOptions): void {
+export function describeRobustness(
+  stage: () => RunningStage,
+  { probe, refusal, memory = true }: RobustnessOptions,
+): void {
   const stillServes = async (): Promise<void> => {
     await probe(stage());
     expect(stage().running()).toBe(true);
@@ -70,19 +73,22 @@ export function describeRobustness(stage: () => RunningStage, { probe, refusal, 
     });
 
     // Linux only: the peak is read from /proc (see HAS_PROC).
-    it.runIf(memory && HAS_PROC)("memory stays bounded while many clients send 1 MB lines (Linux: peak memory from /proc)", async () => {
-      const clients = 32;
-      const before = stage().peakMemory();
-      const replies = await Promise.all(
-        Array.from({ length: clients }, () => exchange(stage().port, Buffer.alloc(ONE_MB, "b"), 15_000)),
-      );
-      for (const reply of replies) expectRefused(reply.bytes, "414 URI Too Long");
-      const grown = stage().peakMemory() - before;
-      // Buffering the lines whole would hold 32 MB at least; refusing each
-      // after its first kilobytes holds a few hundred kilobytes.
-      expect(grown).toBeLessThan(16 * ONE_MB);
-      await stillServes();
-    });
+    it.runIf(memory && HAS_PROC)(
+      "memory stays bounded while many clients send 1 MB lines (Linux: peak memory from /proc)",
+      async () => {
+        const clients = 32;
+        const before = stage().peakMemory();
+        const replies = await Promise.all(
+          Array.from({ length: clients }, () => exchange(stage().port, Buffer.alloc(ONE_MB, "b"), 15_000)),
+        );
+        for (const reply of replies) expectRefused(reply.bytes, "414 URI Too Long");
+        const grown = stage().peakMemory() - before;
+        // Buffering the lines whole would hold 32 MB at least; refusing each
+        // after its first kilobytes holds a few hundred kilobytes.
+        expect(grown).toBeLessThan(16 * ONE_MB);
+        await stillServes();
+      },
+    );
 
     it("a request line that is not UTF-8", async () => {
       const reply = await exchange(stage().port, Buffer.from("GET /\xff\xfe\xc3 HTTP/1.1\r\n\r\n", "latin1"));
