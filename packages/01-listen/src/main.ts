@@ -1,4 +1,4 @@
-// Listening to the TCP connection — listing 20-1 (21-1 in the 2024 edition).
+// Listening to the TCP connection — listing 20-1 (2018 and 2021 editions), 21-1 (2024).
 import { TcpListener } from "core";
 
 const listener = await TcpListener.bind();

@@ -1,4 +1,4 @@
-// Reading the request — listing 20-2 (21-2 in the 2024 edition).
+// Reading the request — listing 20-2 (2018 and 2021 editions), 21-2 (2024).
 import { TcpListener, serve, type TcpStream } from "core";
 
 const listener = await TcpListener.bind();

@@ -1,4 +1,4 @@
-// Writing a response — listing 20-3 (21-3 in the 2024 edition).
+// Writing a response — listing 20-3 (2018 and 2021 editions), 21-3 (2024).
 import { TcpListener, serve, type TcpStream } from "core";
 
 const listener = await TcpListener.bind();

@@ -1,4 +1,4 @@
-// Returning real HTML — listings 20-4 and 20-5 (21-4 and 21-5 in the 2024 edition).
+// Returning real HTML — listings 20-4 and 20-5 (2018 and 2021 editions), 21-4 and 21-5 (2024).
 import { readFileSync } from "node:fs";
 import { TcpListener, serve, type TcpStream } from "core";
 

@@ -1,5 +1,5 @@
-// Validating the request and selectively responding — listings 20-6, 20-7
-// and 20-8 (21-6 to 21-8 in the 2024 edition).
+// Validating the request and selectively responding — listings 20-6 … 20-8
+// (2018 and 2021 editions), 21-6 … 21-8 (2024).
 import { readFileSync } from "node:fs";
 import { TcpListener, serve, type TcpStream } from "core";
 

@@ -1,4 +1,4 @@
-// A touch of refactoring — listing 20-9 (21-9 in the 2024 edition).
+// A touch of refactoring — listing 20-9 (2018 and 2021 editions), 21-9 (2024).
 import { readFileSync } from "node:fs";
 import { TcpListener, serve, type TcpStream } from "core";
 

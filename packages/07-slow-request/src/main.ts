@@ -1,4 +1,4 @@
-// Simulating a slow request — listing 20-10 (21-10 in the 2024 edition).
+// Simulating a slow request — listing 20-10 (2018 and 2021 editions), 21-10 (2024).
 import { readFileSync } from "node:fs";
 import { TcpListener, serve, sleepMs, thread, type TcpStream } from "core";
 

@@ -1,4 +1,4 @@
-// Spawning a thread for each request — listing 20-11 (21-11 in the 2024 edition).
+// Spawning a thread for each request — listing 20-11 (2018 and 2021 editions), 21-11 (2024).
 import { Worker } from "node:worker_threads";
 import { TcpListener, firstLine, log } from "core";
 import "./handle-connection.ts"; // loaded here too, so that a bad SLEEP_MS stops the server at start

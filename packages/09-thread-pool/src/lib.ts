@@ -1,4 +1,5 @@
-// The ThreadPool — listings 20-12 … 20-21 (21-12 … 21-21 in the 2024 edition).
+// The ThreadPool — listings 20-12 … 20-22 (2018 edition), 20-12 … 20-21 (2021),
+// 21-12 … 21-21 (2024).
 // In the book this is src/lib.rs; main.ts only calls `build` and `execute`.
 import { SupervisedThread, type TcpStream } from "core";
 

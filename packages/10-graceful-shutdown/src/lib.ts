@@ -1,5 +1,6 @@
-// The ThreadPool of stage 09, now with cleanup — listings 20-22 … 20-25
-// (21-22 … 21-25 in the 2024 edition): `[Symbol.asyncDispose]` is its `Drop`.
+// The ThreadPool of stage 09, now with cleanup — listings 20-23 … 20-25
+// (2018 edition), 20-22 … 20-24 (2021), 21-22 … 21-24 (2024):
+// `[Symbol.asyncDispose]` is its `Drop`.
 import { SupervisedThread, errorResponse, type TcpStream } from "core";
 
 /** Why a ThreadPool could not be created: the book's `PoolCreationError`. */

@@ -1,4 +1,5 @@
-// Graceful shutdown and cleanup — listings 20-22 … 20-25 (21-22 … 21-25 in the 2024 edition).
+// Graceful shutdown and cleanup — listings 20-23 … 20-26 (2018 edition),
+// 20-22 … 20-25 (2021), 21-22 … 21-25 (2024).
 import { TcpListener, connectionLimit, exitWithError, poolSize, shutdownSignal, take } from "core";
 import "./handle-connection.ts"; // loaded here too, so that a bad SLEEP_MS stops the server at start
 import { ThreadPool } from "./lib.ts";

@@ -1,5 +1,7 @@
 // The thread side of a Worker: the loop in the book's `Worker::new`, now
-// ending when the channel is closed (listing 20-24 / 21-24).
+// ending when the channel is closed: listing 20-24 (2021 edition), 21-24
+// (2024). The 2018 edition's loop ends on a `Message::Terminate` instead,
+// 20-24 (2018 edition).
 import { workerData } from "node:worker_threads";
 import { importJob, println, receiveJobs, serve } from "core";
 
