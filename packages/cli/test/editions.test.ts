@@ -1,6 +1,7 @@
-// Every listing number a reader meets, in the READMEs, docs/editions.md and
-// the stages' comments, is the one src/editions.ts gives for that stage and
-// edition; and the checks below fail on the mistakes they are there for.
+// Every listing number a reader meets, in the READMEs, docs/editions.md, the
+// package descriptions and the stages' comments, is the one src/editions.ts
+// gives for that stage and edition; and the checks below fail on the mistakes
+// they are there for.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -114,6 +115,15 @@ describe("the other READMEs and every comment under packages/*/src", () => {
 
   it.each(others)("%s names every listing number for the edition it is given for", (path) => {
     expect(show(checkMarkdown(read(path)))).toEqual([]);
+  });
+
+  const manifests = readdirSync(packages)
+    .filter((name) => existsSync(join(packages, name, "package.json")))
+    .map((name) => `packages/${name}/package.json`);
+  it.each(["package.json", ...manifests])("%s: a description that names a listing says which edition", (path) => {
+    const { description = "" } = JSON.parse(read(path)) as { description?: string };
+    const stage = stages.find((name) => path === `packages/${name}/package.json`);
+    expect(show(checkMarkdown(description, stage))).toEqual([]);
   });
 
   // src/editions.ts is the table itself, listing numbers in code and all.
