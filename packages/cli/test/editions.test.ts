@@ -163,6 +163,22 @@ describe("the checks fail on what they are there for", () => {
     expect(checkMarkdown("The interface comes first (20-12).", "09-thread-pool")).toEqual([]);
   });
 
+  it("a number under a heading that names the 2018 edition, read as the 2018 edition's", () => {
+    const section = (sentence: string) =>
+      ["## The 2018 edition and the Russian print", "", sentence, "", "## Ctrl+C", "", "Listing 20-23 drops it."].join(
+        "\n",
+      );
+    const messages = (sentence: string) =>
+      checkMarkdown(section(sentence), "10-graceful-shutdown").map((p) => p.message);
+    expect(messages("Their chapter ends with another shutdown, in listings 20-23 to 20-26.")).toEqual([
+      expect.stringContaining("20-23 names a different listing in the 2018 and 2021 editions"),
+    ]);
+    expect(messages("Their chapter ends with another shutdown, in listings 20-22 to 20-25.")).toEqual([
+      expect.stringContaining("20-22 of the 2018 edition"),
+      expect.stringContaining("20-23 names a different listing in the 2018 and 2021 editions"),
+    ]);
+  });
+
   it("a sentence that names two editions and leaves a number to either", () => {
     const wrong = "The 2018 and 2021 editions differ from 20-21 on.";
     expect(checkMarkdown(wrong, "09-thread-pool").map((p) => p.message)).toEqual([

@@ -9,6 +9,8 @@
 //   - a sentence, list item or table cell that names just one edition
 //     (`2018`, `the Russian print`, `2021`, `2024`), or a table column whose
 //     header does;
+//   - otherwise, a section whose heading names just one edition ("The 2018
+//     edition and the Russian print"), or a file under `src/2018/`;
 //   - a parenthesis that holds numbers and editions is read as a sentence of
 //     its own: `20-1 (21-1 in the 2024 edition)`.
 // A number tied to editions must be a listing of each of them, the same
@@ -29,6 +31,8 @@ interface Unit {
   readonly line: number;
   /** Stages this unit is about: the file's own, and any it links to or names. */
   readonly stages: readonly string[];
+  /** The edition that the section it is in is about, from a heading such as "The 2018 edition". */
+  readonly section?: readonly Edition[] | undefined;
 }
 
 const NUM = String.raw`\*{0,2}(?<![\w-])2[01]-\d{1,2}(?![\w-])\*{0,2}`;
@@ -118,7 +122,8 @@ function checkUnit(unit: Unit, problems: Problem[]): void {
 
   const rest = [...text.matchAll(ONE_NUMBER)].map((m) => m[0]);
   if (rest.length === 0) return;
-  const editions = editionsNamed(text);
+  const named = editionsNamed(text);
+  const editions = named.length > 0 ? named : (unit.section ?? []);
   if (editions.length === 1) {
     for (const listing of rest) checkTied(listing, editions, unit, report);
   } else if (editions.length > 1) {
@@ -184,6 +189,7 @@ export function markdownUnits(markdown: string, stage: string | undefined): Unit
   let block: { text: string[]; line: number } | undefined;
   let fenced = false;
   let contextStage = stage;
+  let section: { level: number; editions: Edition[] } | undefined;
   const own = () => (contextStage ? [contextStage] : []);
   const flush = () => {
     if (block) {
@@ -194,6 +200,7 @@ export function markdownUnits(markdown: string, stage: string | undefined): Unit
           text: sentence,
           line: block.line,
           stages: [...new Set([...own(), ...stagesNamed(sentence, STAGES)])],
+          section: section?.editions,
         });
       }
     }
@@ -219,7 +226,9 @@ export function markdownUnits(markdown: string, stage: string | undefined): Unit
           const context = `${header[k] ?? ""} ${k > 0 ? (row[0] ?? "") : ""}`;
           const stages = [...new Set([...(rowStages.length > 0 ? rowStages : own()), ...stagesNamed(cell, STAGES)])];
           // The cell's own text is what is checked; the header and first cell only say which edition.
-          if (HAS_NUMBER.test(cell)) units.push({ text: labelCell(cell, context), line: j + 1, stages });
+          if (HAS_NUMBER.test(cell)) {
+            units.push({ text: labelCell(cell, context), line: j + 1, stages, section: section?.editions });
+          }
         }
       }
       i = j - 1;
@@ -228,6 +237,10 @@ export function markdownUnits(markdown: string, stage: string | undefined): Unit
     const heading = /^#{1,6}\s/.test(line);
     if (line.trim() === "" || heading || /^\s*(?:[-*]|\d+\.)\s/.test(line)) flush();
     if (heading) {
+      const level = /^#+/.exec(line)?.[0].length ?? 1;
+      if (section && level <= section.level) section = undefined;
+      const editions = editionsNamed(line);
+      if (editions.length === 1) section = { level, editions };
       const named = /^##\s+(\d{2}-[a-z0-9-]+)/.exec(line)?.[1];
       if (stage === undefined && named !== undefined && STAGES.includes(named)) contextStage = named;
       units.push({ text: line, line: i + 1, stages: [...new Set([...own(), ...stagesNamed(line, STAGES)])] });
@@ -302,7 +315,8 @@ export function checkSource(source: string, stage: string | undefined, only2018:
     const sentences = block.text.split(/(?<=[.!?])\s+(?=[A-Z*`(["«])/);
     for (const sentence of sentences) {
       const stages = [...(stage ? [stage] : []), ...stagesNamed(sentence, STAGES)];
-      checkUnit({ text: sentence, line: block.line, stages }, problems);
+      const section: Edition[] | undefined = only2018 ? ["2018"] : undefined;
+      checkUnit({ text: sentence, line: block.line, stages, section }, problems);
     }
     const named = editionsNamed(block.text);
     const wanted: readonly Edition[] = only2018 ? ["2018"] : EDITIONS;
