@@ -12,14 +12,28 @@ const SKIPPED_DIRS = new Set(["node_modules", "test", "test-results", "coverage"
 /** Lines of context around each change, as `diff -u` and git have it. */
 const CONTEXT = 3;
 
+/** The folder under `src/` that holds a stage's 2018-edition form (stages 02 and 10). */
+const EDITION_2018 = "src/2018/";
+
+/** What `pnpm stage:diff` compares: pages or not, and which edition's form of a stage. */
+export interface DiffOptions {
+  readonly pages: boolean;
+  /** `true`: a stage's `src/2018/` files stand in for the `src/` files of the same name. */
+  readonly edition2018?: boolean;
+}
+
 /**
- * The files of `stageDir` that `pnpm stage:diff` compares, as sorted paths
- * relative to it with `/`: every file under `src/` (at any depth) but pages,
- * and with `pages`, every `*.html` in the stage too (hello.html, 404.html).
- * Never anything under node_modules, test/, test-results/, coverage/ or a
- * dot folder, nor README.md, package.json and the like.
+ * The files of `stageDir` that `pnpm stage:diff` compares: a map from the
+ * path shown (relative to the stage, with `/`, sorted) to the file's path
+ * relative to the stage. Every file under `src/` (at any depth) but pages
+ * and the 2018 edition's `src/2018/`; with `pages`, every `*.html` in the
+ * stage too (hello.html, 404.html). With `edition2018`, the stage as the
+ * 2018 edition has it: `src/2018/main.ts` is shown as `src/main.ts` in place
+ * of the stage's own, and a `src/` file without a 2018 twin stays. Never
+ * anything under node_modules, test/, test-results/, coverage/ or a dot
+ * folder, nor README.md, package.json and the like.
  */
-export function stageFiles(stageDir: string, options: { readonly pages: boolean }): string[] {
+export function stageFiles(stageDir: string, options: DiffOptions): Map<string, string> {
   const found: string[] = [];
   const walk = (relative: string): void => {
     for (const entry of readdirSync(join(stageDir, relative), { withFileTypes: true })) {
@@ -33,7 +47,13 @@ export function stageFiles(stageDir: string, options: { readonly pages: boolean 
     }
   };
   walk("");
-  return found.sort();
+  const files = new Map<string, string>();
+  for (const path of found.sort()) if (!path.startsWith(EDITION_2018)) files.set(path, path);
+  if (options.edition2018) {
+    for (const path of found)
+      if (path.startsWith(EDITION_2018)) files.set(`src/${path.slice(EDITION_2018.length)}`, path);
+  }
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**
@@ -42,22 +62,19 @@ export function stageFiles(stageDir: string, options: { readonly pages: boolean 
  * `b/<to>/src/main.ts`, a file only in `to` as a new file, one only in
  * `from` as a deleted file. Empty when the compared files are the same.
  */
-export function diffStages(
-  packagesDir: string,
-  from: string,
-  to: string,
-  options: { readonly pages: boolean },
-): string {
-  const oldFiles = new Set(stageFiles(join(packagesDir, from), options));
-  const newFiles = new Set(stageFiles(join(packagesDir, to), options));
-  const paths = [...new Set([...oldFiles, ...newFiles])].sort();
+export function diffStages(packagesDir: string, from: string, to: string, options: DiffOptions): string {
+  const oldFiles = stageFiles(join(packagesDir, from), options);
+  const newFiles = stageFiles(join(packagesDir, to), options);
+  const paths = [...new Set([...oldFiles.keys(), ...newFiles.keys()])].sort();
+  const read = (stage: string, file: string | undefined): string | undefined =>
+    file === undefined ? undefined : readFileSync(join(packagesDir, stage, file), "utf8");
   let out = "";
   for (const path of paths) {
-    const oldText = oldFiles.has(path) ? readFileSync(join(packagesDir, from, path), "utf8") : undefined;
-    const newText = newFiles.has(path) ? readFileSync(join(packagesDir, to, path), "utf8") : undefined;
+    const oldText = read(from, oldFiles.get(path));
+    const newText = read(to, newFiles.get(path));
     if (oldText === newText) continue;
-    const oldName = oldText === undefined ? "/dev/null" : `a/${from}/${path}`;
-    const newName = newText === undefined ? "/dev/null" : `b/${to}/${path}`;
+    const oldName = oldText === undefined ? "/dev/null" : `a/${from}/${oldFiles.get(path)}`;
+    const newName = newText === undefined ? "/dev/null" : `b/${to}/${newFiles.get(path)}`;
     const binary = oldText?.includes("\0") || newText?.includes("\0");
     const patch: StructuredPatch = {
       ...(binary

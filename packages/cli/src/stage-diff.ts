@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { colourDiff, diffStages } from "./diff-stages.ts";
 import { listStages, resolveStage } from "./stages.ts";
 
-const HELP = `Usage: pnpm stage:diff <from> <to> [--pages]
+const HELP = `Usage: pnpm stage:diff <from> <to> [--pages] [--2018]
 
 Prints what changed from stage <from> to stage <to> as a unified diff, the
 lines the book highlights in its listings: every file under each stage's
@@ -16,6 +16,10 @@ only <to> has is shown as a new file, one that only <from> has as deleted.
                 (05-validate-request); 06 05 shows the change backwards
   --pages       also compare the pages the stages serve (*.html:
                 hello.html, 404.html), which are left out otherwise
+  --2018        compare the stages as the 2018 edition (and the Russian
+                print) has them: where a stage has a src/2018/ form (02, 10),
+                its files stand in for src/ files of the same name; without
+                --2018, src/2018/ is left out
   -h, --help    print this help
 
 Example: pnpm stage:diff 05 06
@@ -40,15 +44,15 @@ function usageError(message: string): never {
 
 const { values, positionals, tokens } = parseArgs({
   args: process.argv.slice(2),
-  options: { pages: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  options: { pages: { type: "boolean" }, "2018": { type: "boolean" }, help: { type: "boolean", short: "h" } },
   allowPositionals: true,
   strict: false,
   tokens: true,
 });
 for (const token of tokens) {
   if (token.kind !== "option") continue;
-  if (token.name !== "pages" && token.name !== "help")
-    usageError(`unknown option ${JSON.stringify(token.rawName)}; the options are --pages and --help`);
+  if (!["pages", "2018", "help"].includes(token.name))
+    usageError(`unknown option ${JSON.stringify(token.rawName)}; the options are --pages, --2018 and --help`);
   if (token.value !== undefined)
     usageError(
       `${token.rawName} takes no value, but ${JSON.stringify(`${token.rawName}=${token.value}`)} gives it one`,
@@ -79,7 +83,7 @@ if (from === to) {
   process.stderr.write(`${from} both times: the same stage, nothing to compare\n`);
 } else {
   const pages = values.pages === true;
-  const patch = diffStages(packages, from, to, { pages });
+  const patch = diffStages(packages, from, to, { pages, edition2018: values["2018"] === true });
   if (patch === "")
     process.stderr.write(`${from} and ${to} have the same ${pages ? "sources and pages" : "sources"}\n`);
   // A reader's `| head` closes the pipe early: that is no error of ours.

@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { colourDiff, diffStages, stageFiles } from "../src/diff-stages.ts";
+import { colourDiff, type DiffOptions, diffStages, stageFiles } from "../src/diff-stages.ts";
 
 let packages = "";
 const FROM = "01-one";
@@ -35,8 +35,7 @@ beforeAll(() => {
   write(TO, "hello.html", "<p>Hello!</p>\n");
   write(FROM, "src/main.ts", "one\ntwo\nthree\n");
   write(TO, "src/main.ts", "one\n2\nthree\n");
-  write(FROM, "src/2018/main.ts", "old edition\n");
-  write(TO, "src/2018/main.ts", "old edition, revised\n");
+  write(FROM, "src/2018/main.ts", "old edition\n"); // only FROM has a 2018 edition's form
   write(FROM, "src/gone.ts", "bye\n");
   write(TO, "src/new.ts", "hello");
   write(FROM, "src/views/card.html", "<p>card</p>\n");
@@ -47,25 +46,30 @@ beforeAll(() => {
 afterAll(() => rmSync(packages, { recursive: true, force: true }));
 
 describe("stageFiles", () => {
-  it("takes every file under src/, at any depth, but pages", () => {
-    expect(stageFiles(join(packages, FROM), { pages: false })).toEqual([
-      "src/2018/main.ts",
-      "src/gone.ts",
-      "src/logo.bin",
-      "src/main.ts",
-      "src/same.ts",
-    ]);
+  const shown = (options: DiffOptions): string[] => [...stageFiles(join(packages, FROM), options).keys()];
+
+  it("takes every file under src/, at any depth, but pages and the 2018 edition's src/2018/", () => {
+    expect(shown({ pages: false })).toEqual(["src/gone.ts", "src/logo.bin", "src/main.ts", "src/same.ts"]);
   });
 
   it("with pages, every *.html of the stage too, but none from test/, node_modules or a dot folder", () => {
-    expect(stageFiles(join(packages, FROM), { pages: true })).toEqual([
+    expect(shown({ pages: true })).toEqual([
       "hello.html",
-      "src/2018/main.ts",
       "src/gone.ts",
       "src/logo.bin",
       "src/main.ts",
       "src/same.ts",
       "src/views/card.html",
+    ]);
+  });
+
+  it("with the 2018 edition, a src/2018/ file stands in for the src/ file of the same name", () => {
+    const files = stageFiles(join(packages, FROM), { pages: false, edition2018: true });
+    expect([...files]).toEqual([
+      ["src/gone.ts", "src/gone.ts"],
+      ["src/logo.bin", "src/logo.bin"],
+      ["src/main.ts", "src/2018/main.ts"],
+      ["src/same.ts", "src/same.ts"],
     ]);
   });
 });
@@ -74,12 +78,6 @@ describe("diffStages", () => {
   it("prints changed, new and deleted files in git's format, sorted by path, and nothing for the same file", () => {
     expect(diffStages(packages, FROM, TO, { pages: false })).toBe(
       [
-        "diff --git a/01-one/src/2018/main.ts b/02-two/src/2018/main.ts",
-        "--- a/01-one/src/2018/main.ts",
-        "+++ b/02-two/src/2018/main.ts",
-        "@@ -1,1 +1,1 @@",
-        "-old edition",
-        "+old edition, revised",
         "diff --git a/01-one/src/gone.ts b/01-one/src/gone.ts",
         "deleted file mode 100644",
         "--- a/01-one/src/gone.ts",
@@ -106,6 +104,24 @@ describe("diffStages", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("with the 2018 edition, compares a stage's 2018 form with the other stage's form, under their real paths", () => {
+    const patch = diffStages(packages, FROM, TO, { pages: false, edition2018: true });
+    expect(patch).toContain(
+      [
+        "diff --git a/01-one/src/2018/main.ts b/02-two/src/main.ts",
+        "--- a/01-one/src/2018/main.ts",
+        "+++ b/02-two/src/main.ts",
+        "@@ -1,1 +1,3 @@",
+        "-old edition",
+        "+one",
+        "+2",
+        "+three",
+        "",
+      ].join("\n"),
+    );
+    expect(patch).not.toContain("a/01-one/src/main.ts");
   });
 
   it("with pages, the pages' changes come in their place by path", () => {

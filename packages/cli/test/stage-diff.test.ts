@@ -87,6 +87,26 @@ describe("pnpm stage:diff, run directly", () => {
     LONG,
   );
 
+  it(
+    "02 03 leaves 02's 2018 form out; 01 02 --2018 shows 02's src/2018/main.ts in place of its src/main.ts",
+    async () => {
+      const plain = await stageDiffRun(["02", "03"]);
+      expect(plain.code).toBe(0);
+      expect(plain.stdout).toContain("diff --git a/02-read-request/src/main.ts b/03-write-response/src/main.ts\n");
+      expect(plain.stdout).not.toContain("2018");
+      const edition = await stageDiffRun(["01", "02", "--2018"]);
+      expect(edition.code).toBe(0);
+      expect(edition.stdout).toMatch(
+        /^diff --git a\/01-listen\/src\/main\.ts b\/02-read-request\/src\/2018\/main\.ts\n/,
+      );
+      const patch = parsePatch(edition.stdout)[0];
+      expect(patch && applyPatch(read("01-listen", "src/main.ts") ?? "", patch)).toBe(
+        read("02-read-request", "src/2018/main.ts"),
+      );
+    },
+    LONG,
+  );
+
   it.each(["5 6", "05-validate-request 06-refactor", "5 06-refactor"])(
     "%s names the same two stages as 05 06",
     async (args) => {
@@ -207,7 +227,7 @@ describe("pnpm stage:diff, run directly", () => {
   );
 
   it.each([
-    [["--page", "5", "6"], 'error: unknown option "--page"; the options are --pages and --help\n'],
+    [["--page", "5", "6"], 'error: unknown option "--page"; the options are --pages, --2018 and --help\n'],
     [["--pages=no", "5", "6"], 'error: --pages takes no value, but "--pages=no" gives it one\n'],
   ])(
     "%j: one error line, exit 2",
