@@ -129,14 +129,14 @@ function fixture(over: {
 describe("checkTargets", () => {
   it("meets a target exactly at its bound", () => {
     const checks = checkTargets(
-      fixture({ ratio10: 1, ratio09: 1, busy07: 250, busy09: 4, dispatchRatio: 1, rss10: 120 }),
+      fixture({ ratio10: 1, ratio09: 1, busy07: 250, busy09: 4, dispatchRatio: 1.3, rss10: 150 }),
     );
     expect(checks.map((check) => check.met)).toEqual([true, true, true, true, true, true]);
   });
 
   it("misses each target just past its bound", () => {
     const checks = checkTargets(
-      fixture({ ratio10: 0.99, ratio09: 0.5, busy07: 249, busy09: 4.2, dispatchRatio: 0.98, rss10: 121 }),
+      fixture({ ratio10: 0.99, ratio09: 0.5, busy07: 249, busy09: 4.2, dispatchRatio: 1.29, rss10: 151 }),
     );
     expect(checks.map((check) => [check.target, check.met])).toEqual([
       ["10-graceful-shutdown GET / throughput, one connection per request", false],
@@ -147,7 +147,8 @@ describe("checkTargets", () => {
       ["10-graceful-shutdown peak RSS under load, 4 workers", false],
     ]);
     expect(checks[0]?.measured).toBe("0.99×");
-    expect(checks[5]?.measured).toBe("121 MB");
+    expect(checks[4]?.measured).toBe("1.29×");
+    expect(checks[5]?.measured).toBe("1.51× (151 MB vs 100 MB)");
   });
 
   it("puts every target, met or not, in the Markdown", () => {

@@ -12,6 +12,7 @@ export { within } from "testkit/process";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 export const launcher = fileURLToPath(new URL("../src/start.ts", import.meta.url));
+export const stageDiff = fileURLToPath(new URL("../src/stage-diff.ts", import.meta.url));
 
 /** How to run pnpm: the pnpm running this test script, from npm_execpath. */
 export const pnpm: { readonly command: string; readonly prefix: readonly string[] } | undefined = (() => {
@@ -40,11 +41,14 @@ process.once("exit", () => {
   for (const mark of marks) for (const pid of processesMarked(mark)) process.kill(pid, "SIGKILL");
 });
 
-/** Start `command args` in `cwd` with a marked environment; `group` makes it a process group leader. */
+/**
+ * Start `command args` in `cwd` with a marked environment (a variable set to
+ * undefined in `env` is left out of it); `group` makes it a process group leader.
+ */
 export function start(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string>; group?: boolean } = {},
+  options: { cwd?: string; env?: Record<string, string | undefined>; group?: boolean } = {},
 ): Started {
   const mark = randomUUID();
   marks.add(mark);
@@ -77,7 +81,7 @@ export function start(
 /** Start pnpm with `args` at the root of the repository. */
 export function startPnpm(
   args: readonly string[],
-  options: { env?: Record<string, string>; group?: boolean } = {},
+  options: { env?: Record<string, string | undefined>; group?: boolean } = {},
 ): Started {
   if (!pnpm) throw new Error("npm_execpath is not set");
   return start(pnpm.command, [...pnpm.prefix, ...args], options);

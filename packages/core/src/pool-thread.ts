@@ -10,8 +10,15 @@ import { firstLine } from "./fatal.ts";
 import { log } from "./log.ts";
 import { TcpStream, type MovedConnection, type ThreadPort } from "./stream.ts";
 
-/** What the pool sends one of its threads. */
-export type ToThread = { readonly kind: "job"; readonly connection: MovedConnection } | { readonly kind: "disconnect" };
+/**
+ * What the pool sends one of its threads: a job, or that its loop is over,
+ * because the channel is closed (`disconnect`, the 2021 and 2024 editions)
+ * or because it took the 2018 edition's `Message::Terminate` (`terminate`).
+ */
+export type ToThread =
+  | { readonly kind: "job"; readonly connection: MovedConnection }
+  | { readonly kind: "disconnect" }
+  | { readonly kind: "terminate" };
 
 /** What a thread sends back: it has loaded its job module (`ready`), or finished a job (`done`). */
 export type FromThread = { readonly kind: "ready" } | { readonly kind: "done" };
@@ -136,7 +143,19 @@ export class SupervisedThread {
     else if (this.#ready && !this.#busy) this.#sendDisconnect();
   }
 
-  /** Resolves once the thread has exited for good, after `disconnect()`: `JoinHandle::join`. */
+  /**
+   * The 2018 edition's `Message::Terminate`, taken off the pool's channel by
+   * this thread: it is told to stop now, its loop over `receiveJobs()` ends,
+   * and it is not started again. Call it when `onIdle` has said that the
+   * thread is idle, as only a worker waiting on the channel takes a message.
+   */
+  terminate(): void {
+    this.#disconnecting = true;
+    if (!this.#thread) this.#finish();
+    else this.#sendDisconnect("terminate");
+  }
+
+  /** Resolves once the thread has exited for good, after `disconnect()` or `terminate()`: `JoinHandle::join`. */
   join(): Promise<void> {
     return this.#exited;
   }
@@ -176,10 +195,10 @@ export class SupervisedThread {
     if (this.#disconnecting && !this.#busy) this.#sendDisconnect();
   }
 
-  #sendDisconnect(): void {
+  #sendDisconnect(kind: "disconnect" | "terminate" = "disconnect"): void {
     if (this.#disconnectSent) return;
     this.#disconnectSent = true;
-    this.#thread?.postMessage({ kind: "disconnect" } satisfies ToThread);
+    this.#thread?.postMessage({ kind } satisfies ToThread);
   }
 
   #exit(code: number): void {
@@ -222,7 +241,9 @@ export class SupervisedThread {
 const isToThread = (message: unknown): message is ToThread => {
   const kind = (message as ToThread | null)?.kind;
   return (
-    kind === "disconnect" || (kind === "job" && typeof (message as { connection?: unknown }).connection === "object")
+    kind === "disconnect" ||
+    kind === "terminate" ||
+    (kind === "job" && typeof (message as { connection?: unknown }).connection === "object")
   );
 };
 
@@ -230,8 +251,9 @@ const isToThread = (message: unknown): message is ToThread => {
  * The thread side of a pool thread: the jobs the pool sends, one at a time,
  * each as a `TcpStream`, like the book's `receiver.recv()` in a loop. The
  * first call says `ready`; asking for the next job says `done`. The
- * iteration ends when the pool disconnects (the book's `Err` from `recv`),
- * and the thread can then exit. Runs only on a pool thread.
+ * iteration ends when the pool disconnects (the book's `Err` from `recv`)
+ * or terminates the thread (the 2018 edition's `Message::Terminate`), and
+ * the thread can then exit. Runs only on a pool thread.
  */
 export async function* receiveJobs(): AsyncGenerator<TcpStream, void, undefined> {
   const port: MessagePort | null = parentPort;
@@ -255,7 +277,7 @@ export async function* receiveJobs(): AsyncGenerator<TcpStream, void, undefined>
       while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
       const message = inbox.shift() as ToThread;
-      if (message.kind === "disconnect") return;
+      if (message.kind !== "job") return;
       yield new TcpStream(message.connection);
       port.postMessage({ kind: "done" } satisfies FromThread);
     }

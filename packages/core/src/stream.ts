@@ -11,6 +11,7 @@ import { errorResponse, type Request } from "./http.ts";
 import { IDLE_TIMEOUT_MS } from "./limits.ts";
 import { lingeringClose } from "./lingering-close.ts";
 import { log } from "./log.ts";
+import { readSome } from "./read-some.ts";
 import { RequestHead } from "./request-head.ts";
 
 /** Per-connection settings, in milliseconds; the defaults are the limits in limits.ts. */
@@ -146,6 +147,21 @@ export class TcpStream {
     if (closeBecause === undefined) return;
     log(`${this.peer}: ${closeBecause}; closing`);
     this.close();
+  }
+
+  /**
+   * Read once into `buffer`, like Rust's `Read::read` (the 2018 edition's
+   * `stream.read(&mut buffer)`): wait for what the client sends, copy as
+   * much of it as fits, and resolve with the number of bytes copied, or 0
+   * when the client has closed its side or the connection is closed. One read
+   * may return less than the request; what did not fit comes with the next.
+   * No head deadline applies, only the idle timeout. It never rejects; it
+   * throws if `lines()` or `readRequest()` has begun on this stream.
+   */
+  read(buffer: Uint8Array): Promise<number> {
+    if (this.#closing) return Promise.resolve(0);
+    this.#startTimers();
+    return readSome(this.#socket, buffer);
   }
 
   /**

@@ -88,6 +88,21 @@ describe("SupervisedThread and receiveJobs", () => {
     expect(state.idle).toBe(3);
   });
 
+  it("terminate: an idle thread is told to stop at once, its loop ends, and it is not started again", async () => {
+    captureLog();
+    const { thread, state } = supervise("serve-jobs.ts", 2);
+    await waitFor(() => expect(state.idle).toBe(1));
+    const job = await connection("/");
+    thread.run(job.stream);
+    expect(parseResponse(await job.reply).body.toString()).toBe("job 1 on 2");
+    await waitFor(() => expect(state.idle).toBe(2));
+    thread.terminate();
+    await thread.join();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // time enough for a wrong restart to be logged
+    expect(state.idle).toBe(2);
+    expect(logged.filter((line) => line.startsWith("Worker 2 "))).toEqual([]); // exited as told: nothing to report
+  });
+
   it("replaces a thread that dies in a job under the same id, closes that connection, and reports the new one idle", async () => {
     captureLog();
     const { thread, state } = supervise("serve-jobs.ts", 3);
