@@ -14,3 +14,4 @@ export { describeRoutingStage, describeServing } from "./routing.ts";
 export { LONG_SLEEP_MS, slowAndFast, startGet, type InFlight } from "./slow.ts";
 export { describeThreadPool } from "./pool.ts";
 export { describeRealClients } from "./real-clients.ts";
+export { untilUnread } from "./unread.ts";
