@@ -1,7 +1,8 @@
 // One accepted connection, as the stages see it: Rust's `TcpStream`, and
 // `serve`, which runs a stage's handler on it. What the stream delegates:
 // reading the request head to request-head.ts, the close that keeps the
-// response from a reset to lingering-close.ts.
+// response from a reset to lingering-close.ts. Two ways to end it: `drop()`,
+// Rust's drop and no more, and `close()`, the clean close of stages that answer.
 
 import { Socket } from "node:net";
 import type { Transferable } from "node:worker_threads";
@@ -71,6 +72,8 @@ export class TcpStream {
   /** How much of the request's body may still come and be dropped when we close. */
   #body = 0;
   #wrote = false;
+  /** Settles when the last `writeAll` has handed its bytes to the OS (or failed). */
+  #written: Promise<void> = Promise.resolve();
   #closing = false;
 
   readonly #idleTimeoutMs: number;
@@ -198,14 +201,17 @@ export class TcpStream {
     if (this.#closing || socket.destroyed || !socket.writable) return Promise.resolve();
     this.#startTimers();
     this.#wrote = true;
-    return new Promise((resolve) => {
+    this.#written = new Promise((resolve) => {
       socket.write(data, () => resolve());
     });
+    return this.#written;
   }
 
   /**
-   * Close the connection, as dropping a `TcpStream` does in Rust: what was
-   * written is still delivered, then our side is shut. Once our bytes are
+   * Close the connection cleanly, as every stage that answers does (through
+   * `serve`): what was written is still delivered, then our side is shut.
+   * This is more than Rust's drop (see `drop()`), which can lose a response
+   * to a reset when the client's bytes were not all read. Once our bytes are
    * out, what the client still sends (the body of its request, which the
    * stage did not read, up to MAX_UNREAD_BODY_BYTES, and LINGER_MAX_BYTES
    * more) is read and dropped until it closes its side, within LINGER_MS of
@@ -220,9 +226,38 @@ export class TcpStream {
     lingeringClose(this.#socket, this.#body);
   }
 
-  /** `using stream = …` closes it at the end of the scope, like Rust's `Drop`. */
+  /**
+   * Drop the connection as Rust drops a `TcpStream`: close the socket at
+   * once, without reading what the client sent. Bytes that `writeAll` was
+   * given are handed to the operating system first, as Rust's blocking
+   * `write_all` has done before the drop; nothing else is waited for.
+   *
+   * How the client sees it depends on what it sent. If nothing is waiting
+   * unread, the kernel sends FIN and the client reads end-of-stream. If its
+   * request (or any byte) is waiting unread in our receive buffer, the
+   * kernel of Linux, macOS and Windows answers the close with a reset (RST:
+   * data was lost, RFC 1122 §4.2.2.13), and the client sees "connection
+   * reset by peer". That reset can also destroy a response the client has
+   * not read yet, which is why stages that answer use `close()`. Stage 01
+   * drops, as the book's listing 20-1 / 21-1 does. A second call, or one
+   * after `close()` or `moveTo()`, does nothing.
+   */
+  drop(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#head.stop();
+    const socket = this.#socket;
+    if (socket.writableLength === 0) socket.destroy();
+    else void this.#written.then(() => socket.destroy());
+  }
+
+  /**
+   * `using stream = …` drops it at the end of the scope, as Rust drops a
+   * `TcpStream` when it goes out of scope: see `drop()`. Stages that answer
+   * end their streams through `serve`, which closes them cleanly instead.
+   */
   [Symbol.dispose](): void {
-    this.close();
+    this.drop();
   }
 
   #abandon(): void {
@@ -246,10 +281,11 @@ export class TcpStream {
 }
 
 /**
- * Run `handleConnection` on a stream and close the stream when it is done,
- * which is where Rust drops the `TcpStream`. A handler that throws is a bug
- * in the stage, not the client's fault: it is logged in one line, the client
- * gets a 500 if nothing was sent yet, and the server keeps going.
+ * Run `handleConnection` on a stream and close the stream cleanly (`close()`,
+ * not `drop()`) when it is done, which is where Rust drops the `TcpStream`.
+ * A handler that throws is a bug in the stage, not the client's fault: it is
+ * logged in one line, the client gets a 500 if nothing was sent yet, and the
+ * server keeps going.
  * The returned promise never rejects.
  */
 export async function serve(

@@ -1,7 +1,7 @@
 import { connect as netConnect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { connect, exchange, parseResponse, readToClose } from "testkit";
-import { limits, type Request } from "../src/index.ts";
+import { connect, exchange, parseResponse, readToClose, untilUnread } from "testkit";
+import { limits, type Request, type TcpStream } from "../src/index.ts";
 import { echoRequest, startServer, type TestServer } from "./server.ts";
 
 const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
@@ -259,6 +259,67 @@ describe("close", () => {
       const { bytes, ending } = await reply;
       expect(bytes.toString()).toBe("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
       expect(ending).toBe("end");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("drop", () => {
+  const request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  const ends: Record<string, (stream: TcpStream) => void> = {
+    "drop()": (stream) => stream.drop(),
+    "the end of a `using` scope": (stream) => {
+      using _ = stream;
+    },
+  };
+
+  it.each(Object.keys(ends))(
+    "%s closes at once, unread: a request already waiting makes the kernel reset the connection",
+    async (how) => {
+      let release: () => void = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const server = await startServer(async (stream) => {
+        await released;
+        ends[how]?.(stream);
+      });
+      try {
+        const socket = await connect(server.port);
+        const reply = readToClose(socket);
+        await new Promise<void>((resolve) => socket.write(request, () => resolve()));
+        await untilUnread(server.port, socket.localPort ?? 0, Buffer.byteLength(request));
+        release();
+        const { bytes, ending } = await reply;
+        expect(bytes.length).toBe(0);
+        expect(ending).toBe("reset");
+        expect(logged()).toBe("");
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it("closes a connection that sent nothing with a plain FIN: the client reads end-of-stream", async () => {
+    const server = await startServer((stream) => stream.drop());
+    try {
+      const reply = await exchange(server.port, "");
+      expect(reply.bytes.length).toBe(0);
+      expect(reply.ending).toBe("end");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("hands what writeAll was given to the OS before it closes, as Rust's write_all has", async () => {
+    const size = 8 * 1024 * 1024; // more than the kernel takes at once, so part of it is still queued in Node
+    const server = await startServer((stream) => {
+      void stream.writeAll(Buffer.alloc(size, "d"));
+      stream.drop();
+    });
+    try {
+      const reply = await exchange(server.port, "");
+      expect(reply.bytes.length).toBe(size);
+      expect(reply.ending).toBe("end");
     } finally {
       await server.close();
     }
