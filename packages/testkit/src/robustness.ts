@@ -50,6 +50,8 @@ export function describeRobustness(
 
     it("a client that resets the connection in the middle of a line", async () => {
       const socket = await connect(stage().port);
+      // Stage 01 drops the connection unread, so its kernel may reset it first.
+      socket.on("error", () => {});
       socket.write("GET / HTTP/1.1\r\nHost: loc");
       await new Promise((resolve) => setTimeout(resolve, 20)); // let the server start reading
       socket.resetAndDestroy();
