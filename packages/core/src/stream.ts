@@ -239,8 +239,8 @@ export class TcpStream {
    * data was lost, RFC 1122 §4.2.2.13), and the client sees "connection
    * reset by peer". That reset can also destroy a response the client has
    * not read yet, which is why stages that answer use `close()`. Stage 01
-   * drops, as the book's listing 20-1 / 21-1 does. A second call, or one
-   * after `close()` or `moveTo()`, does nothing.
+   * drops, as the book's listing 20-1 (2018 and 2021 editions), 21-1 (2024)
+   * does. A second call, or one after `close()` or `moveTo()`, does nothing.
    */
   drop(): void {
     if (this.#closing) return;
