@@ -15,10 +15,20 @@ const cell = new Int32Array(new SharedArrayBuffer(4));
  * line is dropped, where `println!` would panic.
  */
 export function println(line: string): void {
-  let bytes = Buffer.from(`${line}\n`);
-  while (bytes.length > 0) {
+  const text = `${line}\n`;
+  // The string goes to the write as it is, with no Buffer made for it: a
+  // pool thread prints a line for every job. Only a write cut short leaves bytes.
+  let rest: Buffer | undefined;
+  for (;;) {
     try {
-      bytes = bytes.subarray(writeSync(STDOUT, bytes));
+      if (rest === undefined) {
+        const written = writeSync(STDOUT, text);
+        if (written === Buffer.byteLength(text)) return;
+        rest = Buffer.from(text).subarray(written);
+      } else {
+        rest = rest.subarray(writeSync(STDOUT, rest));
+        if (rest.length === 0) return;
+      }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "EAGAIN")

@@ -2,7 +2,7 @@
 // waiting for what it prints. No test framework here: the tests (stage.ts)
 // and the benchmarks (packages/bench) both use it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readdirSync } from "node:fs";
 
 /** A stage running as a real process, the way a reader starts it. */
 export interface RunningStage {
@@ -198,19 +198,31 @@ export interface Finished {
   readonly stderr: string;
 }
 
-/** Run `node <script>` in `cwd` until it exits (killed after `timeoutMs`). */
+/**
+ * Run `node <script>` in `cwd` until it exits (killed after `timeoutMs`).
+ * With `stdoutFile`, the program's standard output goes to that file
+ * (created, or emptied) instead of through a pipe that this process reads
+ * while the program runs; `stdout` is then empty.
+ */
 export function runToExit(
   cwd: string,
   script: string,
   env: Record<string, string>,
   timeoutMs = 10_000,
+  stdoutFile?: string,
 ): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], {
-      cwd,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const out = stdoutFile === undefined ? "pipe" : openSync(stdoutFile, "w");
+    let child: ChildProcess;
+    try {
+      child = spawn(process.execPath, [script], {
+        cwd,
+        env: { ...process.env, ...env },
+        stdio: ["ignore", out, "pipe"],
+      });
+    } finally {
+      if (typeof out === "number") closeSync(out); // the child has its own copy
+    }
     children.add(child);
     let stdout = "";
     let stderr = "";
