@@ -6,9 +6,15 @@ import { flushCompileCache } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parentPort, Worker, workerData, type MessagePort, type Transferable } from "node:worker_threads";
+import { inspect } from "node:util";
 import { firstLine } from "./fatal.ts";
 import { log } from "./log.ts";
 import { TcpStream, type MovedConnection, type ThreadPort } from "./stream.ts";
+
+/** A message as one line for the log, whatever it holds (a BigInt, a cycle): util.inspect never throws on those. */
+function shown(message: unknown): string {
+  return firstLine(inspect(message, { depth: 3, breakLength: Number.POSITIVE_INFINITY }));
+}
 
 /**
  * What the pool sends one of its threads: a job, or that its loop is over,
@@ -174,9 +180,7 @@ export class SupervisedThread {
 
   #message(message: unknown): void {
     if (!isFromThread(message)) {
-      log(
-        `Worker ${this.id} sent a message the pool does not know: ${firstLine(JSON.stringify(message) ?? String(message))}`,
-      );
+      log(`Worker ${this.id} sent a message the pool does not know: ${shown(message)}`);
       return;
     }
     if (message.kind === "ready") this.#ready = true;
@@ -262,9 +266,7 @@ export async function* receiveJobs(): AsyncGenerator<TcpStream, void, undefined>
   let wake: (() => void) | undefined;
   const onMessage = (message: unknown): void => {
     if (!isToThread(message)) {
-      log(
-        `Worker ${(workerData as PoolThreadData).id} got a message it does not know: ${firstLine(JSON.stringify(message) ?? String(message))}`,
-      );
+      log(`Worker ${(workerData as PoolThreadData).id} got a message it does not know: ${shown(message)}`);
       return;
     }
     inbox.push(message);

@@ -141,9 +141,13 @@ describe("SupervisedThread and receiveJobs", () => {
   it("logs a message it does not know in one line and does not take it for idle", async () => {
     captureLog();
     const { thread, state } = supervise("strange-message.ts", 5);
-    await waitFor(() => expect(logged.filter((line) => line.startsWith("Worker 5 sent a message")).length).toBe(2));
-    expect(logged).toContain('Worker 5 sent a message the pool does not know: {"kind":"hello"}\n');
-    expect(logged).toContain('Worker 5 sent a message the pool does not know: "done"\n');
+    await waitFor(() => expect(logged.filter((line) => line.startsWith("Worker 5 sent a message")).length).toBe(4));
+    expect(logged).toContain("Worker 5 sent a message the pool does not know: { kind: 'hello' }\n");
+    expect(logged).toContain("Worker 5 sent a message the pool does not know: 'done'\n");
+    expect(logged).toContain("Worker 5 sent a message the pool does not know: 1n\n");
+    expect(logged).toContain(
+      "Worker 5 sent a message the pool does not know: <ref *1> { kind: 'cycle', self: [Circular *1] }\n",
+    );
     expect(state.idle).toBe(1); // "ready" only
     thread.disconnect();
     await thread.join();
