@@ -7,11 +7,12 @@ import { ThreadPool } from "./lib.ts";
 const TAKE = connectionLimit(); // the book's 2 connections; TAKE=0 for no limit
 const built = ThreadPool.build(poolSize(), new URL("./handle-connection.ts", import.meta.url));
 if (!built.ok) exitWithError(built.error.message);
-// Disposed at the end of this file's scope, after the listener: Rust's Drop.
-await using pool = built.pool;
 
 // Ctrl+C or SIGTERM closes the listener, which ends the loop below as well.
 await using listener = await TcpListener.bind({ signal: shutdownSignal() });
+// Declared after the listener, so disposed before it, at the end of this
+// file's scope, as Rust drops them: queued jobs are answered first.
+await using pool = built.pool;
 
 for await (const stream of take(listener.incoming(), TAKE)) {
   pool.execute(stream);

@@ -107,6 +107,18 @@ describe("SIGINT and SIGTERM", () => {
     },
   );
 
+  it("with no thread able to start, a signal still ends it: the waiting connection gets a 503, exit 0", async () => {
+    const noThreads = new URL("./fixtures/no-threads.ts", import.meta.url).href;
+    const running = await startStage(dir, { TAKE: "0", NODE_OPTIONS: `--import=${noThreads}` });
+    const client = await connect(running.port);
+    const reply = readToClose(client, 30_000);
+    client.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    await running.waitUntil(() => /starting a new thread$/m.test(running.stderr()));
+    process.kill(running.pid, "SIGTERM");
+    expect(await within(running.exited, 10_000, "exiting")).toEqual({ code: 0, signal: null });
+    expect((await reply).bytes.toString()).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+  });
+
   it("a second signal exits at once, without waiting for the requests in flight", async () => {
     const running = await startStage(dir, { SLEEP_MS: "20000", TAKE: "0" });
     const client = await connect(running.port);
