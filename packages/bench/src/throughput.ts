@@ -52,8 +52,6 @@ interface Target {
   readonly label: string;
   readonly start: () => Promise<Server>;
   readonly keepAlive?: boolean;
-  /** Share the server of another target (node:http serves both ways). */
-  readonly sameServerAs?: string;
 }
 
 const TARGETS: readonly Target[] = [
@@ -62,17 +60,16 @@ const TARGETS: readonly Target[] = [
   { label: "09-thread-pool", start: () => startServer("09-thread-pool") },
   { label: "10-graceful-shutdown", start: () => startServer("10-graceful-shutdown", { TAKE: "0" }) },
   { label: BASELINE, start: startNodeHttp },
-  { label: `${BASELINE} keep-alive`, start: startNodeHttp, keepAlive: true, sameServerAs: BASELINE },
+  { label: `${BASELINE} keep-alive`, start: startNodeHttp, keepAlive: true },
 ];
 
 export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
   const servers = new Map<string, Server>();
   try {
     for (const target of TARGETS) {
-      if (target.sameServerAs) continue;
       servers.set(target.label, await target.start());
     }
-    const serverOf = (target: Target): Server => servers.get(target.sameServerAs ?? target.label) as Server;
+    const serverOf = (target: Target): Server => servers.get(target.label) as Server;
     if (HAS_PROC) for (const [label, server] of servers) expectNodeProcess(server.pid, label);
     const measure = (target: Target, span: Span): Promise<LoadResult> =>
       load({
@@ -136,8 +133,8 @@ export async function throughput(settings: Settings): Promise<ThroughputRow[]> {
         cpuUsPerRequest,
         cpuRatio:
           cpuUsPerRequest === null || baselineCpu === null || baselineCpu <= 0 ? null : cpuUsPerRequest / baselineCpu,
-        peakRssMb: memory.get(target.sameServerAs ?? target.label)?.peakRssMb ?? null,
-        heaps: memory.get(target.sameServerAs ?? target.label)?.heaps ?? null,
+        peakRssMb: memory.get(target.label)?.peakRssMb ?? null,
+        heaps: memory.get(target.label)?.heaps ?? null,
         errors: rounds.reduce((sum, result) => sum + failures(result), 0),
       };
     });
