@@ -15,7 +15,7 @@ import type { WorkerHeaps } from "./heaps.ts";
 import { progress, workersLine } from "./progress.ts";
 import type { Settings } from "./settings.ts";
 
-export interface PoolRun {
+interface PoolRun {
   readonly jobs: number;
   readonly seconds: number;
   readonly perSecond: number;

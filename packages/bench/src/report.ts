@@ -8,7 +8,7 @@ import type { Settings } from "./settings.ts";
 import type { ThreadCost } from "./threads.ts";
 import { BASELINE, type ThroughputRow } from "./throughput.ts";
 
-export interface Machine {
+interface Machine {
   readonly cores: number;
   readonly cpu: string;
   readonly memoryGb: number;
@@ -123,7 +123,7 @@ export function throughputTable(results: Results): string {
   );
 }
 
-export function headOfLineTable(results: Results): string {
+function headOfLineTable(results: Results): string {
   return table(
     [
       "stage",
@@ -148,7 +148,7 @@ export function headOfLineTable(results: Results): string {
   );
 }
 
-export function threadsTable(results: Results): string {
+function threadsTable(results: Results): string {
   return table(
     ["stage", "clients", "conn/s", "threads at most", "peak RSS"],
     results.threads.rows.map((row) => [
@@ -161,7 +161,7 @@ export function threadsTable(results: Results): string {
   );
 }
 
-export function dispatchTable(results: Results): string {
+function dispatchTable(results: Results): string {
   const { dispatch } = results;
   return table(
     ["pool", "threads", "jobs", "jobs/s", "× Piscina"],

@@ -12,7 +12,7 @@ import { intSetting } from "core";
 export type Span = { readonly seconds: number } | { readonly requests: number; readonly capSeconds: number };
 
 /** The span of each kind of load. */
-export interface Spans {
+interface Spans {
   /** Load before measuring, not recorded. */
   readonly warmup: Span;
   /** One throughput measurement, `connections` clients. */

@@ -18,7 +18,7 @@ export interface ThreadCost {
   readonly rows: readonly BurstRow[];
 }
 
-export interface BurstRow {
+interface BurstRow {
   readonly stage: StageName;
   readonly connections: number;
   readonly rounds: readonly LoadResult[];

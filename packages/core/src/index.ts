@@ -5,21 +5,11 @@ export { addressFromEnv, intSetting, urlOf } from "./config.ts";
 export { StartupError, exitWithError, firstLine } from "./fatal.ts";
 export { errorResponse, type Request } from "./http.ts";
 export { take } from "./iter.ts";
-export * as limits from "./limits.ts";
 export { TcpListener } from "./listener.ts";
 export { log } from "./log.ts";
-export {
-  SupervisedThread,
-  importJob,
-  receiveJobs,
-  type ConnectionHandler,
-  type FromThread,
-  type PoolThreadData,
-  type ToThread,
-} from "./pool-thread.ts";
+export { SupervisedThread, importJob, receiveJobs } from "./pool-thread.ts";
 export { println } from "./println.ts";
 export { connectionLimit, poolSize, sleepMs, wholeNumberSetting } from "./settings.ts";
 export { shutdownSignal } from "./shutdown.ts";
-export { TcpStream, UNKNOWN_PEER, serve, type MovedConnection, type StreamOptions, type ThreadPort } from "./stream.ts";
-export { runtimeProblem } from "./runtime.ts";
+export { TcpStream, UNKNOWN_PEER, serve, type MovedConnection, type ThreadPort } from "./stream.ts";
 export * as thread from "./thread.ts";

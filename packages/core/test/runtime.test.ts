@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runtimeProblem } from "../src/index.ts";
+import { runtimeProblem } from "../src/runtime.ts";
 
 const stage01 = fileURLToPath(new URL("../../01-listen", import.meta.url));
 const stage09 = fileURLToPath(new URL("../../09-thread-pool", import.meta.url));

@@ -1,6 +1,7 @@
 // An in-process server over core for the unit tests: every connection is
 // handed to `handler` through `serve`, as the stages do.
-import { TcpListener, serve, type StreamOptions, type TcpStream } from "../src/index.ts";
+import { TcpListener, serve, type TcpStream } from "../src/index.ts";
+import type { StreamOptions } from "../src/stream.ts";
 
 export interface TestServer {
   readonly port: number;

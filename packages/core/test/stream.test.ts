@@ -1,7 +1,8 @@
 import { connect as netConnect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { connect, exchange, parseResponse, readToClose, untilUnread } from "testkit";
-import { limits, type Request, type TcpStream } from "../src/index.ts";
+import type { Request, TcpStream } from "../src/index.ts";
+import * as limits from "../src/limits.ts";
 import { echoRequest, startServer, type TestServer } from "./server.ts";
 
 const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
