@@ -274,7 +274,9 @@ const hasScript =
 describe.skipIf(!hasScript)("in a terminal (util-linux script gives it one)", () => {
   const inTerminal = (env: Record<string, string | undefined>): Promise<Ran> => {
     const command = [process.execPath, stageDiff, "05", "06"].map((arg) => `'${arg}'`).join(" ");
-    return finish(start("script", ["-qec", command, "/dev/null"], { env: { ...PLAIN, ...env } }));
+    // A reader's terminal: Node.js colours only for a TERM it knows, and never under CI=… (its getColorDepth).
+    const terminal = { TERM: "xterm-256color", CI: undefined };
+    return finish(start("script", ["-qec", command, "/dev/null"], { env: { ...PLAIN, ...terminal, ...env } }));
   };
 
   it(
