@@ -16,3 +16,4 @@ export { describeThreadPool } from "./pool.ts";
 export { describeRealClients } from "./real-clients.ts";
 export { untilUnread } from "./unread.ts";
 export * from "./claims/index.ts";
+export { describeBookClaims } from "./book-claims.ts";
