@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { connect, describeRobustness, exchange, readToClose, untilUnread, useStage, type RunningStage } from "testkit";
+import {
+  connect,
+  describeBookClaims,
+  describeRobustness,
+  exchange,
+  readToClose,
+  untilUnread,
+  useStage,
+  type RunningStage,
+} from "testkit";
 
 const stage = useStage(import.meta.url);
+
+describeBookClaims("01", stage);
 
 const established = (stdout: string): number => stdout.match(/^Connection established!$/gm)?.length ?? 0;
 

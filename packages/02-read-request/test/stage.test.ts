@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { describeRobustness, exchange, useStage, type RunningStage } from "testkit";
+import { describeBookClaims, describeRobustness, exchange, useStage, type RunningStage } from "testkit";
 
 const stage = useStage(import.meta.url);
+
+describeBookClaims("02", stage);
 
 /** Every `Request: [...]` block printed so far, parsed. */
 function printedRequests(stdout: string): string[][] {

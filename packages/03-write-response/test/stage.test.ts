@@ -1,7 +1,16 @@
 import { expect, it } from "vitest";
-import { describeRealClients, describeRobustness, exchange, useStage, type RunningStage } from "testkit";
+import {
+  describeBookClaims,
+  describeRealClients,
+  describeRobustness,
+  exchange,
+  useStage,
+  type RunningStage,
+} from "testkit";
 
 const stage = useStage(import.meta.url);
+
+describeBookClaims("03", stage);
 
 async function expectEmptyOk(running: RunningStage, request: string): Promise<void> {
   const reply = await exchange(running.port, request);

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { describeRealClients, describeRobustness, get, useStage, type RunningStage } from "testkit";
+import { describeBookClaims, describeRealClients, describeRobustness, get, useStage, type RunningStage } from "testkit";
 
 const stage = useStage(import.meta.url);
+
+describeBookClaims("04", stage);
 const hello = readFileSync(new URL("../hello.html", import.meta.url));
 
 async function expectHello(running: RunningStage, path: string): Promise<void> {

@@ -1,8 +1,10 @@
 import { expect, it } from "vitest";
-import { describeServing, slowAndFast, stageDirOf, useStage } from "testkit";
+import { describeBookClaims, describeServing, slowAndFast, stageDirOf, useStage } from "testkit";
 
 const SLEEP_MS = 2000;
 const stage = useStage(import.meta.url, { SLEEP_MS: String(SLEEP_MS) });
+
+describeBookClaims("07", stage, SLEEP_MS);
 
 it("a GET / sent while /sleep is in progress is answered only once the sleep is over", async () => {
   // `/` goes halfway through the sleep: the stage has had a whole second to

@@ -1,8 +1,17 @@
 // The 2018 edition's form of this stage (src/2018/): the pool sends one
 // `Terminate` per worker down its channel, then joins each worker.
 import { connect as netConnect } from "node:net";
-import { describe, expect, it } from "vitest";
-import { get, runToExit, stageDirOf, startStage, within, type Response, type RunningStage } from "testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  describeBookClaims,
+  get,
+  runToExit,
+  stageDirOf,
+  startStage,
+  within,
+  type Response,
+  type RunningStage,
+} from "testkit";
 
 const dir = stageDirOf(import.meta.url);
 const SCRIPT = "src/2018/main.ts";
@@ -76,6 +85,25 @@ const listening = (port: number): Promise<boolean> =>
     });
     socket.once("error", () => resolve(false));
   });
+
+// The book's claims, in the 2018 wording of the shutdown lines, on a stage of their own.
+describe("the claims `pnpm verify` checks, against the 2018 form", () => {
+  let running: RunningStage | undefined;
+  beforeAll(async () => {
+    running = await start({ SLEEP_MS: "1000" });
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  describeBookClaims(
+    "10",
+    () => {
+      if (!running) throw new Error("the stage is not running");
+      return running;
+    },
+    1000,
+  );
+});
 
 describe("as in the 2018 edition: two connections, then the terminate messages", () => {
   // /sleep lasts 3 s, so that it is surely still running when `Shutting

@@ -2,6 +2,7 @@ import { connect as netConnect } from "node:net";
 import { describe, expect, it } from "vitest";
 import {
   connect,
+  describeBookClaims,
   describeServing,
   expectRefusedAtStart,
   get,
@@ -17,6 +18,11 @@ import {
 const dir = stageDirOf(import.meta.url);
 const SLEEP_MS = 1000;
 const fast = { SLEEP_MS: String(SLEEP_MS) };
+
+// A stage of their own: the claims take its two connections and see it stop.
+describe("after two connections, as the book runs it", () => {
+  describeBookClaims("10", useStage(import.meta.url, fast), SLEEP_MS);
+});
 
 const lines = (running: RunningStage): string[] => running.stdout().split("\n");
 const jobLines = (running: RunningStage): string[] =>

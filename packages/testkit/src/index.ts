@@ -15,3 +15,5 @@ export { LONG_SLEEP_MS, slowAndFast, startGet, type InFlight } from "./slow.ts";
 export { describeThreadPool } from "./pool.ts";
 export { describeRealClients } from "./real-clients.ts";
 export { untilUnread } from "./unread.ts";
+export * from "./claims/index.ts";
+export { describeBookClaims } from "./book-claims.ts";

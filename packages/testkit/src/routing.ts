@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exchange, get, parseResponse } from "./client.ts";
+import { describeBookClaims } from "./book-claims.ts";
 import { describeRealClients } from "./real-clients.ts";
 import { describeRobustness } from "./robustness.ts";
 import { stageDirOf, useStage, type RunningStage } from "./stage.ts";
@@ -72,5 +73,7 @@ export function describeServing(
 
 /** The whole test of 05 and 06, against the stage of this test file. */
 export function describeRoutingStage(testFileUrl: string, options: ServingOptions = {}): void {
-  describeServing(useStage(testFileUrl), stageDirOf(testFileUrl), options);
+  const stage = useStage(testFileUrl);
+  describeBookClaims("05", stage);
+  describeServing(stage, stageDirOf(testFileUrl), options);
 }
