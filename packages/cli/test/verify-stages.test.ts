@@ -1,22 +1,12 @@
 // `pnpm verify` against this project's own stages: each passes its own
 // stage's claims, and the checklist counts the connections it opened.
 import { describe, expect, it } from "vitest";
-import { ownStage, SLEEP, verify } from "./verify-run.ts";
+import { listStages } from "../src/stages.ts";
+import { ownStage, packagesDir, SLEEP, verify } from "./verify-run.ts";
 
 const racing = (stage: string): boolean => ["08", "09"].includes(stage.slice(0, 2));
 
-const STAGES = [
-  "01-listen",
-  "02-read-request",
-  "03-write-response",
-  "04-return-html",
-  "05-validate-request",
-  "06-refactor",
-  "07-slow-request",
-  "08-thread-per-request",
-  "09-thread-pool",
-  "10-graceful-shutdown",
-];
+const STAGES = listStages(packagesDir);
 
 describe("pnpm verify passes every stage of this project against its own claims", () => {
   it.each(STAGES)("%s", { timeout: 120_000 }, async (stage) => {
