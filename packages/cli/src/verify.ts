@@ -104,7 +104,20 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
   return { ok: true, options: { stage: choice.stage, command, port, cwd, sleepMs, strict, startTimeoutMs, url } };
 }
 
-/** Ports in the LISTEN state (0A) in the kernel's socket table, or undefined where there is none (macOS). */
+/**
+ * Local addresses, as /proc/net/tcp{,6} write them, on which a listener
+ * takes a connection to 127.0.0.1: 127.0.0.1, 0.0.0.0, :: (dual-stack) and
+ * ::ffff:127.0.0.1. A server on ::1 alone ("localhost" on some systems) is
+ * not among them, and 127.0.0.1 gets no answer from it.
+ */
+const REACHED_FROM_127 = new Set([
+  "0100007F",
+  "00000000",
+  "00000000000000000000000000000000",
+  "0000000000000000FFFF00000100007F",
+]);
+
+/** Ports in the LISTEN state (0A) on an address 127.0.0.1 reaches, or undefined where there is no socket table (macOS). */
 function listeningPorts(env: NodeJS.ProcessEnv): Set<number> | undefined {
   if (env.VERIFY_NO_SOCKET_TABLE === "1") return undefined; // to try the fallback where /proc exists
   const files = ["/proc/net/tcp", "/proc/net/tcp6"].filter((file) => existsSync(file));
@@ -114,7 +127,9 @@ function listeningPorts(env: NodeJS.ProcessEnv): Set<number> | undefined {
     for (const line of readFileSync(file, "utf8").split("\n").slice(1)) {
       const [, local, , state] = line.trim().split(/\s+/);
       if (state !== "0A" || !local) continue;
-      ports.add(Number.parseInt(local.slice(local.lastIndexOf(":") + 1), 16));
+      const [address = "", port = ""] = local.split(":");
+      if (!REACHED_FROM_127.has(address)) continue; // ::1 alone, or another address
+      ports.add(Number.parseInt(port, 16));
     }
   }
   return ports;
@@ -179,6 +194,8 @@ function report(outcome: Outcome): void {
 
 /** Stop the whole process group (cargo run's child too): TERM, then KILL after a bound. */
 async function stopGroup(pgid: number, output: ServerOutput): Promise<void> {
+  // -0 would be our own group: pnpm, the reader's shell script, all of it.
+  if (!(pgid > 0)) throw new Error(`not a process group of the server's: ${pgid}`);
   const signal = (name: NodeJS.Signals): void => {
     try {
       process.kill(-pgid, name);
@@ -237,10 +254,15 @@ async function main(): Promise<number> {
     }
   };
   process.once("exit", stopOnExit);
-  for (const name of ["SIGINT", "SIGTERM"] as const) {
+  // Ctrl+C, a kill, or the terminal closing (SIGHUP): the server goes too; the shell's code for the signal.
+  for (const [name, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const) {
     process.once(name, () => {
       stopOnExit();
-      process.exit(1);
+      process.exit(code);
     });
   }
 
@@ -264,13 +286,14 @@ async function main(): Promise<number> {
       how = "no socket table here: the first request retries until the port accepts";
       break;
     }
-    if (table.has(options.port) && !taken) {
+    // Ours, not another program's that started meanwhile: the port is one our process group listens on.
+    if (table.has(options.port) && !taken && pgid !== undefined && groupListeningPorts(pgid).includes(options.port)) {
       how = "the socket table";
       break;
     }
     const failed = await Promise.race([spawnError, sleep(wait).then(() => undefined)]);
     if (failed || !output.running() || Date.now() > deadline) {
-      const elsewhere = groupListeningPorts(pgid ?? 0);
+      const elsewhere = pgid === undefined ? [] : groupListeningPorts(pgid);
       if (failed) print(`✗ the command could not start: ${failed.message}`);
       else if (!output.running()) {
         const end = await output.exited;
@@ -283,14 +306,16 @@ async function main(): Promise<number> {
       } else {
         print(`✗ nothing listened on 127.0.0.1:${options.port} within ${options.startTimeoutMs / 1000} s`);
         print(
-          elsewhere.length > 0
-            ? `    hint: your server listens on port ${elsewhere.join(", ")}: pass --port ${elsewhere[0]}, or bind 127.0.0.1:${options.port} as the book does`
-            : taken
-              ? `    hint: another program held port ${options.port} before yours started; stop it, or use --port`
-              : `    hint: the book binds "127.0.0.1:7878"; pass --port if yours is another, or --start-timeout if it takes longer to start`,
+          elsewhere.includes(options.port)
+            ? `    hint: your server listens on port ${options.port}, but not where 127.0.0.1 reaches it (only on ::1, "localhost"?): bind "127.0.0.1:${options.port}" as the book does`
+            : elsewhere.length > 0
+              ? `    hint: your server listens on port ${elsewhere.join(", ")}: pass --port ${elsewhere[0]}, or bind 127.0.0.1:${options.port} as the book does`
+              : taken
+                ? `    hint: another program held port ${options.port} before yours started; stop it, or use --port`
+                : `    hint: the book binds "127.0.0.1:7878"; pass --port if yours is another, or --start-timeout if it takes longer to start`,
         );
       }
-      await stopGroup(pgid ?? 0, output);
+      if (pgid !== undefined) await stopGroup(pgid, output);
       return 1;
     }
   }
@@ -341,6 +366,11 @@ async function finish(
   return failed === 0 ? 0 : 1;
 }
 
+// A reader's `| head` closes the pipe early: stop (the 'exit' handler stops the server), no stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(1);
+});
 process.exitCode = await main();
 // Our own sockets and timers must not keep us: the server is stopped.
 setTimeout(() => process.exit(), 100).unref();

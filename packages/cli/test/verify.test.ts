@@ -1,12 +1,22 @@
 // `pnpm verify`: a stage fails the next stage's distinguishing claim; a
 // server that crashes, never listens, or listens elsewhere gets a ✗ and
 // exit 1, bounded; a server in Python passes; usage errors exit 2.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { processesMarked } from "./run.ts";
-import { fixture, freePort, ownStage, packagesDir, SLEEP, verify } from "./verify-run.ts";
+import { fixture, freePort, ownStage, packagesDir, SLEEP, verify, verifyScript } from "./verify-run.ts";
 
 const python = ["python3", fixture];
+
+/** Whether this machine has an IPv6 loopback (::1) to listen on; some containers have none. */
+const hasIpv6Loopback = await new Promise<boolean>((resolve) => {
+  const server = createServer();
+  server.once("error", () => resolve(false));
+  server.listen(0, "::1", () => server.close(() => resolve(true)));
+});
 const pages = `${packagesDir}05-validate-request`;
 
 describe("a stage checked as the next one fails on the claim that tells them apart", () => {
@@ -76,6 +86,40 @@ describe("servers that are not TypeScript", () => {
 });
 
 describe("a server that does not work gets a ✗ and exit 1, never a hang", () => {
+  it("a command that cannot start: a ✗ and exit 1, and nothing else in verify's process group is signalled", {
+    timeout: 60_000,
+  }, async () => {
+    // verify runs in a group of its own with a shell after it: signalling
+    // "the server's group" with no server pid once stopped that shell too.
+    const script = `"${process.execPath}" "${verifyScript}" 05 -- no-such-command-here; echo "after: $?"`;
+    const shell = spawn("sh", ["-c", script], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    shell.stdout.on("data", (chunk) => (out += chunk));
+    const [code, signal] = (await once(shell, "exit")) as [number | null, NodeJS.Signals | null];
+    expect(out).toContain("✗ the command could not start: spawn no-such-command-here ENOENT");
+    expect(out).toContain("after: 1");
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  });
+
+  it.runIf(hasIpv6Loopback)(
+    "one that listens on ::1 alone: not taken for 127.0.0.1, and the hint says so",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const port = await freePort();
+      const v6only = `import socket, time
+s = socket.socket(socket.AF_INET6)
+s.bind(("::1", ${port}))
+s.listen()
+time.sleep(60)`;
+      const run = await verify(["05", "--port", String(port), "--start-timeout", "3", "--", "python3", "-c", v6only]);
+      expect(run.stdout).toContain(`✗ nothing listened on 127.0.0.1:${port} within 3 s`);
+      expect(run.stdout).toContain("not where 127.0.0.1 reaches it");
+      expect(run.code).toBe(1);
+    },
+  );
+
   it("one that crashes after its first connection: the checklist says it stopped", { timeout: 60_000 }, async () => {
     const port = await freePort();
     const run = await verify([

@@ -246,6 +246,7 @@ function slowAndFast(target: Target): Promise<SlowAndFast> {
       const bound = target.sleepMs * 3 + 15_000;
       target.progress(`waiting for /sleep (the server sleeps ${seconds(target.sleepMs)}) …`);
       const slow = send(target, getRequest(target, "/sleep"), bound);
+      slow.catch(() => {}); // awaited below; a refusal meanwhile must not be an unhandled rejection
       // Half the sleep, for the server to have read /sleep and be sleeping
       // (on a busy machine that can take a while), and half left for a
       // server with a thread per connection to answer `/` before it wakes.
