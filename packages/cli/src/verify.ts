@@ -272,9 +272,17 @@ async function main(): Promise<number> {
     const match = PRINTED_URL.exec(output.stdout());
     return match ? Number(match[1]) : undefined;
   };
-  const deadline = Date.now() + options.startTimeoutMs;
+  const started = Date.now();
+  const deadline = started + options.startTimeoutMs;
+  let nextProgress = started + 10_000; // a line every 10 s, so that a long compile is not taken for a hang
   let how = "";
   for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
+    if (Date.now() >= nextProgress) {
+      nextProgress += 10_000;
+      progress(
+        `waiting for it to listen (${Math.round((Date.now() - started) / 1000)} s; cargo may still be compiling)`,
+      );
+    }
     const url = printed();
     if (url !== undefined) {
       port = url;
