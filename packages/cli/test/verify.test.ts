@@ -219,6 +219,16 @@ describe("--strict", () => {
     expect(run.stdout).toContain("2 of 2 claims hold");
     expect(run.code).toBe(0);
   });
+
+  it("at stage 10 it says that it gives no advice, which would use up the two connections", {
+    timeout: 60_000,
+  }, async () => {
+    const run = await verify(["10", "--strict", ...ownStage("10-graceful-shutdown")]);
+    expect(run.stdout).toContain("--strict gives no advice at stage 10");
+    expect(run.stdout).not.toContain("Beyond the book");
+    expect(run.stdout).toContain("5 of 5 claims hold; 2 connections opened");
+    expect(run.code).toBe(0);
+  });
 });
 
 describe("--url checks a server that is already running", () => {
