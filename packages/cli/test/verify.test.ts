@@ -19,6 +19,20 @@ const hasIpv6Loopback = await new Promise<boolean>((resolve) => {
 });
 const pages = `${packagesDir}05-validate-request`;
 
+/** verify's arguments for the Python fixture playing the book's `stage` on `port` (in 05's folder, for its pages), then its own flags. */
+const asPython = (stage: string, port: number, ...flags: string[]): string[] => [
+  stage,
+  "--port",
+  String(port),
+  "--cwd",
+  pages,
+  "--",
+  ...python,
+  stage,
+  String(port),
+  ...flags,
+];
+
 describe("a stage checked as the next one fails on the claim that tells them apart", () => {
   it("03 checked as 05 fails on the 404", { timeout: 60_000 }, async () => {
     const run = await verify(["05", ...ownStage("03-write-response")]);
@@ -50,7 +64,7 @@ describe("servers that are not TypeScript", () => {
     timeout: 60_000,
   }, async () => {
     const port = await freePort();
-    const run = await verify(["05", "--port", String(port), "--cwd", pages, "--", ...python, "05", String(port)]);
+    const run = await verify(asPython("05", port));
     expect(run.stdout).toContain(`Listening on 127.0.0.1:${port}`);
     expect(run.stdout).toContain("2 of 2 claims hold; 2 connections opened");
     expect(run.code).toBe(0);
@@ -58,7 +72,7 @@ describe("servers that are not TypeScript", () => {
 
   it("without a socket table (macOS), the first request retries while refused", { timeout: 60_000 }, async () => {
     const port = await freePort();
-    const run = await verify(["05", "--port", String(port), "--cwd", pages, "--", ...python, "05", String(port)], {
+    const run = await verify(asPython("05", port), {
       VERIFY_NO_SOCKET_TABLE: "1",
     });
     expect(run.stdout).toContain("the first request retries until the port accepts");
@@ -68,18 +82,7 @@ describe("servers that are not TypeScript", () => {
 
   it("the Russian print's `Соединение установлено!` passes 01", { timeout: 60_000 }, async () => {
     const port = await freePort();
-    const run = await verify([
-      "01",
-      "--port",
-      String(port),
-      "--cwd",
-      pages,
-      "--",
-      ...python,
-      "01",
-      String(port),
-      "--russian",
-    ]);
+    const run = await verify(asPython("01", port, "--russian"));
     expect(run.stdout).toContain("2 of 2 claims hold; 4 connections opened");
     expect(run.code).toBe(0);
   });
@@ -122,19 +125,7 @@ time.sleep(60)`;
 
   it("one that crashes after its first connection: the checklist says it stopped", { timeout: 60_000 }, async () => {
     const port = await freePort();
-    const run = await verify([
-      "05",
-      "--port",
-      String(port),
-      "--cwd",
-      pages,
-      "--",
-      ...python,
-      "05",
-      String(port),
-      "--crash-after",
-      "1",
-    ]);
+    const run = await verify(asPython("05", port, "--crash-after", "1"));
     expect(run.stdout).toMatch(/^✓ `GET \/` is answered/m);
     expect(run.stdout).toMatch(/^✗ anything else/m);
     expect(run.stdout).toMatch(/^✗ the server stopped during the checks \(exit code 101\)$/m);
@@ -211,8 +202,7 @@ describe("--strict", () => {
   it("reports what goes beyond the book as advice (!), never as a failure", { timeout: 60_000 }, async () => {
     const port = await freePort();
     // Like the book's `unwrap()`, it stops on its third connection, the empty one.
-    const args = ["05", "--port", String(port), "--cwd", pages, "--", ...python, "05", String(port)];
-    const run = await verify(["--strict", ...args, "--crash-after", "3"]);
+    const run = await verify(["--strict", ...asPython("05", port, "--crash-after", "3")]);
     expect(run.stdout).toContain("Beyond the book (advice, never a failure):");
     expect(run.stdout).toMatch(/^! keeps serving after a client that connects and sends nothing$/m);
     expect(run.stdout).toContain("`lines().next().unwrap()` panics on an empty request");
