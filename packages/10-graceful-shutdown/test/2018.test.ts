@@ -1,10 +1,10 @@
 // The 2018 edition's form of this stage (src/2018/): the pool sends one
 // `Terminate` per worker down its channel, then joins each worker.
-import { connect as netConnect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   describeBookClaims,
   get,
+  listening,
   runToExit,
   stageDirOf,
   startStage,
@@ -75,16 +75,6 @@ function expectShutdownLines(running: RunningStage, size = 4): void {
     context,
   ).toEqual([]);
 }
-
-/** Is anything listening on `port` on 127.0.0.1? */
-const listening = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = netConnect({ host: "127.0.0.1", port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 
 // The book's claims, in the 2018 wording of the shutdown lines, on a stage of their own.
 describe("the claims `pnpm verify` checks, against the 2018 form", () => {

@@ -1,4 +1,3 @@
-import { connect as netConnect } from "node:net";
 import { describe, expect, it } from "vitest";
 import {
   connect,
@@ -6,6 +5,7 @@ import {
   describeServing,
   expectRefusedAtStart,
   get,
+  listening,
   readToClose,
   stageDirOf,
   startStage,
@@ -68,16 +68,6 @@ function expectShutdownLines(running: RunningStage): void {
     previous = shutdown;
   }
 }
-
-/** Is anything listening on `port` on 127.0.0.1? */
-const listening = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = netConnect({ host: "127.0.0.1", port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 
 describe("as in the book: two connections, then a clean shutdown", () => {
   it("answers both /sleep requests in full, prints the shutdown lines in the order that must hold, exits 0", async () => {

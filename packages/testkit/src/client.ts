@@ -84,3 +84,14 @@ export async function get(port: number, path = "/", timeoutMs?: number): Promise
   const reply = await exchange(port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, timeoutMs);
   return parseResponse(reply.bytes);
 }
+
+/** Whether anything accepts a connection on 127.0.0.1:`port` now (the connection is closed at once). */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = netConnect({ host: "127.0.0.1", port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}

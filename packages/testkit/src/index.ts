@@ -8,7 +8,7 @@ export {
   within,
   type RunningStage,
 } from "./stage.ts";
-export { connect, exchange, get, parseResponse, readToClose, type Reply, type Response } from "./client.ts";
+export { connect, exchange, get, listening, parseResponse, readToClose, type Reply, type Response } from "./client.ts";
 export { describeRobustness } from "./robustness.ts";
 export { describeRoutingStage, describeServing } from "./routing.ts";
 export { LONG_SLEEP_MS, slowAndFast, startGet, type InFlight } from "./slow.ts";
