@@ -1,0 +1,67 @@
+// Which Chromium the browser tests drive, and how it is started. Playwright's
+// own browser download is not reachable on every machine, so a Chromium that
+// is already installed comes first: CHROMIUM_PATH, then the usual names on the
+// PATH (Debian's package `chromium` installs /usr/bin/chromium), then the one
+// `npx playwright install chromium` downloads, where a reader has it.
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+
+/** Names a Chromium (or Chrome) goes by on the PATH, Debian's first. */
+const NAMES = ["chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome"];
+
+/** The one line printed when no browser is found, and the tests are skipped. */
+export const HOW_TO_ENABLE =
+  "browser tests skipped: no Chromium found. Install one (Debian/Ubuntu: `sudo apt-get install chromium`) " +
+  "or set CHROMIUM_PATH to a Chromium or Chrome executable, then run `pnpm test` again.";
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Chromium to drive: an absolute path, or `undefined` when there is none.
+ *
+ * @throws Error when CHROMIUM_PATH is set but names no executable file: a
+ *   reader who set it wants those tests, so it is an error, not a skip.
+ */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const chosen = env.CHROMIUM_PATH;
+  if (chosen) {
+    if (!executable(chosen)) throw new Error(`CHROMIUM_PATH=${chosen}: not an executable file`);
+    return chosen;
+  }
+  for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
+    for (const name of NAMES) {
+      const path = join(dir, name);
+      if (executable(path)) return path;
+    }
+  }
+  const downloaded = chromium.executablePath();
+  return executable(downloaded) ? downloaded : undefined;
+}
+
+/**
+ * Chromium's switches for a machine with no internet: without the
+ * background-networking ones, Chromium keeps trying to reach its own services
+ * at start-up. Playwright adds `--headless` and, unless asked for a sandbox,
+ * `--no-sandbox` (needed when the tests run as root, as CI does).
+ */
+const ARGS = [
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Start headless Chromium at `executablePath`; the caller closes it. */
+export function launch(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, args: ARGS, timeout: 60_000 });
+}

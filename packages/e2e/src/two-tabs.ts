@@ -1,0 +1,52 @@
+// The slow-request lesson as a reader does it (07–09): `/sleep` in one tab,
+// then `/` in a second tab of the same window, and which one finishes when.
+import type { Browser, Page } from "playwright-core";
+import { openWindow, since } from "./browser.ts";
+
+/** One tab's load: when its response came (ms after the first tab was opened), or why it failed. */
+export interface Load {
+  readonly tab: Page;
+  /** The response's status, once its head has come. */
+  status(): number | undefined;
+  /** Milliseconds from the start to the response's head, once it has come. */
+  respondedAt(): number | undefined;
+  /** Settles when the navigation ends, either way; never rejects. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * Open `${url}/sleep` in a tab, and `gapMs` after the browser has sent that
+ * request (time for the stage to take it and start sleeping), `${url}/` in
+ * a second tab. Returns both loads as they go; the window closes with
+ * `await using` on the result, which abandons a load still going.
+ */
+export async function sleepThenRoot(
+  browser: Browser,
+  url: string,
+  gapMs: number,
+): Promise<{ readonly slow: Load; readonly fast: Load } & AsyncDisposable> {
+  const window = await openWindow(browser);
+  const start = performance.now();
+  const load = async (path: string): Promise<Load> => {
+    const tab = await window.newPage();
+    let status: number | undefined;
+    let respondedAt: number | undefined;
+    tab.on("response", (response) => {
+      if (response.request().isNavigationRequest() && respondedAt === undefined) {
+        respondedAt = since(start);
+        status = response.status();
+      }
+    });
+    const sent = tab.waitForEvent("request", { timeout: 30_000 });
+    const done = tab.goto(`${url}${path}`, { timeout: 60_000 }).then(
+      () => undefined,
+      () => undefined, // a navigation abandoned when the window closes; the checks look at `status()`
+    );
+    await sent;
+    return { tab, status: () => status, respondedAt: () => respondedAt, done };
+  };
+  const slow = await load("/sleep");
+  await new Promise((resolve) => setTimeout(resolve, gapMs));
+  const fast = await load("/");
+  return { slow, fast, [Symbol.asyncDispose]: () => window.close() };
+}

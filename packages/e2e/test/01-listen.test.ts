@@ -1,0 +1,35 @@
+// 01-listen in a browser: the stage drops every connection unread, so the
+// browser shows its connection error page, and it retries, so one page load
+// prints several `Connection established!` lines.
+import { expect, it } from "vitest";
+import { describeInBrowser, expectErrorPage, openTab, seen, settled, useBrowser } from "../src/browser.ts";
+import { shownText } from "../src/pages.ts";
+import { savePicture, snap } from "../src/pictures.ts";
+import { errorCodes } from "../src/expected.ts";
+import { runStage } from "../src/stages.ts";
+
+const established = (stdout: string): number => stdout.match(/^Connection established!$/gm)?.length ?? 0;
+
+describeInBrowser("01-listen in Chromium", () => {
+  const browser = useBrowser();
+
+  it("shows the browser's connection error page, and prints Connection established! for each connection", async () => {
+    await using stage = await runStage("01-listen");
+    await using tab = await openTab(browser());
+    const counts: number[] = [];
+    const codes: string[] = [];
+    for (let load = 0; load < 2; load++) {
+      const before = established(stage.stdout());
+      codes.push(await expectErrorPage(tab, `${stage.url}/`, errorCodes("01-listen")));
+      // The line comes from the stage's process, which may print it after the browser gave up.
+      await stage.waitUntil((stdout) => established(stdout) > before);
+      counts.push((await settled(() => established(stage.stdout()))) - before);
+    }
+    expect(await shownText(tab, "body")).toContain(codes[1]); // the code, on the error page
+    seen("01-listen", `error page ${codes.join(", then ")}; Connection established! × ${counts.join(", then × ")}`);
+    await savePicture(browser(), "01-listen", [
+      { caption: `Chromium at http://127.0.0.1:${stage.port}/ (a test port; yours is 7878)`, png: await snap(tab) },
+      { caption: "The stage's terminal, after two page loads", terminal: stage.stdout() },
+    ]);
+  });
+});
