@@ -26,12 +26,21 @@ export type Panel = { readonly caption: string } & ({ readonly png: Buffer } | {
  */
 export async function snap(page: Page): Promise<Buffer | undefined> {
   if (!TAKING_PICTURES) return undefined;
-  await page
-    .evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
-    .catch(() => {
-      // An error page being committed has no document to wait on yet.
-    });
-  return page.screenshot({ timeout: 10_000 });
+  // An error page just being committed has no frame yet: Chromium answers "Unable to capture
+  // screenshot" for a moment. Tried again a few times, 200 ms apart.
+  for (let attempt = 1; ; attempt++) {
+    await page
+      .evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+      .catch(() => {
+        // no document to wait on yet, either
+      });
+    try {
+      return await page.screenshot({ timeout: 10_000 });
+    } catch (error) {
+      if (attempt === 5 || !String(error).includes("Unable to capture screenshot")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 const escapeHtml = (text: string): string =>

@@ -8,12 +8,16 @@ import { startStage, type RunningStage } from "testkit";
 /** The folder of the workspace package `stage` (`01-listen`, …). */
 export const stageDir = (stage: string): string => fileURLToPath(new URL(`../../${stage}/`, import.meta.url));
 
-/** `stage` running as a real process; stop it with `await using`, also when the test failed. */
+/**
+ * `stage` running as a real process (`script`: `src/2018/main.ts` for a 2018
+ * form); stop it with `await using`, also when the test failed.
+ */
 export async function runStage(
   stage: string,
   env: Record<string, string> = {},
+  script = "src/main.ts",
 ): Promise<RunningStage & AsyncDisposable & { readonly url: string }> {
-  const running = await startStage(stageDir(stage), env);
+  const running = await startStage(stageDir(stage), env, script);
   return Object.assign(running, {
     url: `http://127.0.0.1:${running.port}`,
     [Symbol.asyncDispose]: () => running.stop(),

@@ -1,14 +1,14 @@
 // The slow-request lesson as a reader does it (07–09): `/sleep` in one tab,
 // then `/` in a second tab of the same window, and which one finishes when.
 import type { Browser, Page } from "playwright-core";
-import { openWindow, since } from "./browser.ts";
+import { openWindow } from "./browser.ts";
 
 /** One tab's load: when its response came (ms after the first tab was opened), or why it failed. */
 export interface Load {
   readonly tab: Page;
-  /** The response's status, once its head has come. */
+  /** The response's status, once the page has loaded. */
   status(): number | undefined;
-  /** Milliseconds from the start to the response's head, once it has come. */
+  /** Milliseconds from the start to the response's head, once the page has loaded. */
   respondedAt(): number | undefined;
   /** Settles when the navigation ends, either way; never rejects. */
   readonly done: Promise<void>;
@@ -26,20 +26,21 @@ export async function sleepThenRoot(
   gapMs: number,
 ): Promise<{ readonly slow: Load; readonly fast: Load } & AsyncDisposable> {
   const window = await openWindow(browser);
-  const start = performance.now();
+  const start = Date.now(); // the browser's timings are wall-clock milliseconds too
   const load = async (path: string): Promise<Load> => {
     const tab = await window.newPage();
     let status: number | undefined;
     let respondedAt: number | undefined;
-    tab.on("response", (response) => {
-      if (response.request().isNavigationRequest() && respondedAt === undefined) {
-        respondedAt = since(start);
-        status = response.status();
-      }
-    });
     const sent = tab.waitForEvent("request", { timeout: 30_000 });
     const done = tab.goto(`${url}${path}`, { timeout: 60_000 }).then(
-      () => undefined,
+      async (response) => {
+        if (!response) return;
+        await response.finished();
+        // When the head came, by the browser's own network timing: comparable between tabs, unlike
+        // the moments its events reach this process.
+        const { startTime, responseStart } = response.request().timing();
+        [status, respondedAt] = [response.status(), startTime + responseStart - start];
+      },
       () => undefined, // a navigation abandoned when the window closes; the checks look at `status()`
     );
     await sent;

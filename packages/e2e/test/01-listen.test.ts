@@ -28,7 +28,10 @@ describeInBrowser("01-listen in Chromium", () => {
     expect(await shownText(tab, "body")).toContain(codes[1]); // the code, on the error page
     seen("01-listen", `error page ${codes.join(", then ")}; Connection established! × ${counts.join(", then × ")}`);
     await savePicture(browser(), "01-listen", [
-      { caption: `Chromium at http://127.0.0.1:${stage.port}/ (a test port; yours is 7878)`, png: await snap(tab) },
+      {
+        caption: `Chromium at http://127.0.0.1:${stage.port}/ (a test port; yours is 7878): ${codes[1]}`,
+        png: await snap(tab),
+      },
       { caption: "The stage's terminal, after two page loads", terminal: stage.stdout() },
     ]);
   });

@@ -25,8 +25,26 @@ describeInBrowser("02-read-request in Chromium", () => {
     const requests = printed.match(/^Request: \[$/gm)?.length ?? 0;
     seen("02-read-request", `error page ${code}; ${requests} request head(s) printed, each with the browser's headers`);
     await savePicture(browser(), "02-read-request", [
-      { caption: `Chromium at http://127.0.0.1:${stage.port}/ (a test port; yours is 7878)`, png: await snap(tab) },
+      {
+        caption: `Chromium at http://127.0.0.1:${stage.port}/ (a test port; yours is 7878): ${code}`,
+        png: await snap(tab),
+      },
       { caption: "The stage's terminal", terminal: printed },
     ]);
+  });
+
+  it("the 2018 form (start:2018): one read of 512 bytes, printed raw; the browser's error page again", async () => {
+    await using stage = await runStage("02-read-request", {}, "src/2018/main.ts");
+    await using tab = await openTab(browser());
+    const code = await expectErrorPage(tab, `${stage.url}/`, errorCodes("02-read-request"));
+    await stage.waitForStdout(/^Request: GET \/ HTTP\/1\.1\r$/m);
+    const printed = stage.stdout();
+    expect(printed).toContain(`Host: 127.0.0.1:${stage.port}\r\n`);
+    // A browser's head is longer than the 512-byte buffer: the print stops inside it, with no NUL padding.
+    const first = printed.slice(printed.indexOf("Request: ")).split("\nRequest: ")[0] ?? "";
+    expect(Buffer.byteLength(first.slice("Request: ".length).replace(/\n$/, ""))).toBe(512);
+    expect(first).not.toContain("\r\n\r\n");
+    expect(first).not.toContain("\0");
+    seen("02-read-request", `start:2018: error page ${code}; the browser's head printed cut at 512 bytes`);
   });
 });
