@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { picturePath, type Stage } from "./expected.ts";
+import { picturePath } from "./expected.ts";
 
 /** True in `pnpm screenshots`: the tests save their pictures. */
 export const TAKING_PICTURES = process.env.E2E_SCREENSHOTS === "1";
@@ -61,7 +61,7 @@ function panelHtml(panel: Panel): string {
  */
 export async function savePicture(
   browser: Browser,
-  name: Stage,
+  name: string,
   panels: ReadonlyArray<{ readonly caption: string; readonly png?: Buffer; readonly terminal?: string }>,
 ): Promise<void> {
   if (!TAKING_PICTURES) return;

@@ -15,7 +15,7 @@ const GAP_MS = 500;
 describeInBrowser("08 and 09 in Chromium", () => {
   const browser = useBrowser();
 
-  for (const name of ["08-thread-per-request", "09-thread-pool"] as const) {
+  for (const name of ["08-thread-per-request", "09-thread-pool"]) {
     it(`${name}: /sleep in one tab, then / in another: / finishes while /sleep is still loading`, async () => {
       await using stage = await runStage(name, { SLEEP_MS: String(SLEEP_MS), POOL_SIZE: "4" });
       await using tabs = await sleepThenRoot(browser(), stage.url, GAP_MS);

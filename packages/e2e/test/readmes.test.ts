@@ -2,12 +2,16 @@
 // each shows its picture under "What you see", in English and in Russian,
 // and names the error codes Chromium's error page showed at that stage, and
 // no other. Runs without a browser too: it reads files only.
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ERROR_CODES, STAGES, picturePath } from "../src/expected.ts";
+import { ERROR_CODES, picturePath } from "../src/expected.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+/** The stages: every package whose name starts with two digits (a new stage needs its picture too). */
+const STAGES = readdirSync(`${ROOT}packages`)
+  .filter((name) => /^\d\d-/.test(name))
+  .sort();
 const HEADINGS = { "README.md": "What you see", "README.ru.md": "Что вы увидите" };
 
 /** Every "What you see" section of `text` (`##` or `###`, as 02's and 10's have several), up to the next heading. */
@@ -38,7 +42,9 @@ describe("the stages' READMEs show what the browser showed", () => {
     }
   }
 
-  it("every picture is there, a PNG, and small", () => {
+  it("every picture is there, a PNG, and small; every code belongs to a stage", () => {
+    expect(STAGES).toHaveLength(10);
+    for (const stage of Object.keys(ERROR_CODES)) expect(STAGES).toContain(stage);
     for (const stage of STAGES) {
       const path = `${ROOT}${picturePath(stage)}`;
       expect(readFileSync(path).subarray(0, 8).toString("latin1"), path).toBe("\x89PNG\r\n\x1a\n");
