@@ -96,12 +96,12 @@ export function since(start: number): number {
 export async function settled(value: () => number, quietMs = 300, maxMs = 5_000): Promise<number> {
   const end = performance.now() + maxMs;
   let last = value();
-  let since = performance.now();
-  while (performance.now() < end && performance.now() - since < quietMs) {
+  let changedAt = performance.now();
+  while (performance.now() < end && performance.now() - changedAt < quietMs) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     if (value() !== last) {
       last = value();
-      since = performance.now();
+      changedAt = performance.now();
     }
   }
   return last;

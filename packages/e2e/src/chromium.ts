@@ -10,10 +10,13 @@ import { chromium, type Browser } from "playwright-core";
 /** Names a Chromium (or Chrome) goes by on the PATH, Debian's first. */
 const NAMES = ["chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome"];
 
+/** How to give the tests a browser. */
+export const HOW_TO_INSTALL =
+  "Install one (Debian/Ubuntu: `sudo apt-get install chromium`) or set CHROMIUM_PATH to a Chromium or Chrome " +
+  "executable, then run `pnpm test` again.";
+
 /** The one line printed when no browser is found, and the tests are skipped. */
-export const HOW_TO_ENABLE =
-  "browser tests skipped: no Chromium found. Install one (Debian/Ubuntu: `sudo apt-get install chromium`) " +
-  "or set CHROMIUM_PATH to a Chromium or Chrome executable, then run `pnpm test` again.";
+export const HOW_TO_ENABLE = `browser tests skipped: no Chromium found. ${HOW_TO_INSTALL}`;
 
 function executable(path: string): boolean {
   try {

@@ -3,7 +3,7 @@
 // skipped); after them, print what the browser showed at each stage.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { HOW_TO_ENABLE, findChromium, launch } from "../src/chromium.ts";
+import { HOW_TO_ENABLE, HOW_TO_INSTALL, findChromium, launch } from "../src/chromium.ts";
 import { SEEN_FILE } from "../src/seen-file.ts";
 import { TAKING_PICTURES } from "../src/pictures.ts";
 
@@ -13,7 +13,7 @@ export default async function setup(): Promise<() => void> {
   if (!path) {
     // CI (.ci/run) and `pnpm screenshots` need the browser: there, no browser is a failure, not a skip.
     const required = process.env.E2E_REQUIRE_BROWSER === "1" || TAKING_PICTURES;
-    if (required) throw new Error(`no Chromium found, and this run needs one. ${HOW_TO_ENABLE.split(". ")[1]}`);
+    if (required) throw new Error(`no Chromium found, and this run needs one. ${HOW_TO_INSTALL}`);
     console.log(HOW_TO_ENABLE);
     return () => {};
   }
