@@ -1,14 +1,21 @@
 // Which Chromium the browser tests drive, and how it is started. Playwright's
 // own browser download is not reachable on every machine, so a Chromium that
 // is already installed comes first: CHROMIUM_PATH, then the usual names on the
-// PATH (Debian's package `chromium` installs /usr/bin/chromium), then the one
-// `npx playwright install chromium` downloads, where a reader has it.
+// PATH (Debian's package `chromium` installs /usr/bin/chromium), on macOS the
+// Chromium or Chrome app, then the one `npx playwright install chromium`
+// downloads, where a reader has it.
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 
 /** Names a Chromium (or Chrome) goes by on the PATH, Debian's first. */
 const NAMES = ["chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome"];
+
+/** Where macOS keeps them: apps are not on the PATH there. */
+const MACOS_APPS = [
+  "/Applications/Chromium.app/Contents/MacOS/Chromium",
+  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+];
 
 /** How to give the tests a browser. */
 export const HOW_TO_INSTALL =
@@ -33,7 +40,7 @@ function executable(path: string): boolean {
  * @throws Error when CHROMIUM_PATH is set but names no executable file: a
  *   reader who set it wants those tests, so it is an error, not a skip.
  */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findChromium(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string | undefined {
   const chosen = env.CHROMIUM_PATH;
   if (chosen) {
     if (!executable(chosen)) throw new Error(`CHROMIUM_PATH=${chosen}: not an executable file`);
@@ -44,6 +51,10 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
       const path = join(dir, name);
       if (executable(path)) return path;
     }
+  }
+  if (platform === "darwin") {
+    const app = MACOS_APPS.find(executable);
+    if (app) return app;
   }
   const downloaded = chromium.executablePath();
   return executable(downloaded) ? downloaded : undefined;

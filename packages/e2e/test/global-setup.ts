@@ -1,13 +1,26 @@
 // Once per run, before the browser tests: find Chromium and print which one
 // (or the one line that says how to enable the tests, which are then
-// skipped); after them, print what the browser showed at each stage.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+// skipped); after them, print what the browser showed at each stage, and
+// check that a plain run wrote no picture.
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { HOW_TO_ENABLE, HOW_TO_INSTALL, findChromium, launch } from "../src/chromium.ts";
 import { SEEN_FILE } from "../src/seen-file.ts";
 import { TAKING_PICTURES } from "../src/pictures.ts";
 
+/** The pictures that `pnpm screenshots` writes, and a plain run must leave alone. */
+const PICTURES = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+
+/** Fail a plain run that wrote a picture: only `pnpm screenshots` may. */
+function checkNoPicturesWritten(since: number): void {
+  if (TAKING_PICTURES || !existsSync(PICTURES)) return;
+  const written = readdirSync(PICTURES).filter((name) => statSync(join(PICTURES, name)).mtimeMs >= since);
+  if (written.length > 0) throw new Error(`a plain test run wrote ${written.join(", ")} in ${PICTURES}`);
+}
+
 export default async function setup(): Promise<() => void> {
+  const started = Date.now();
   rmSync(SEEN_FILE, { force: true });
   const path = findChromium();
   if (!path) {
@@ -15,7 +28,7 @@ export default async function setup(): Promise<() => void> {
     const required = process.env.E2E_REQUIRE_BROWSER === "1" || TAKING_PICTURES;
     if (required) throw new Error(`no Chromium found, and this run needs one. ${HOW_TO_INSTALL}`);
     console.log(HOW_TO_ENABLE);
-    return () => {};
+    return () => checkNoPicturesWritten(started);
   }
   const browser = await launch(path);
   const version = browser.version();
@@ -24,6 +37,7 @@ export default async function setup(): Promise<() => void> {
   writeFileSync(SEEN_FILE, `browser: Chromium ${version} (${path})\n`);
   console.log(`browser tests in Chromium ${version} (${path})${TAKING_PICTURES ? ", saving pictures" : ""}`);
   return () => {
+    checkNoPicturesWritten(started);
     if (!existsSync(SEEN_FILE)) return;
     // The test files ran in any order; the record reads stage by stage.
     const [browserLine, ...facts] = readFileSync(SEEN_FILE, "utf8").trimEnd().split("\n");
