@@ -1,9 +1,11 @@
 // The checks shared by the stages that serve pages (04–10): a page comes
 // back with its status and renders as the stage's HTML file says, non-ASCII
 // text included (UTF-8 all the way: the file, the bytes sent, the browser).
-import type { Page } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page, Response } from "playwright-core";
 import { expect } from "vitest";
-import { pageText } from "./stages.ts";
+import { pageText, stageDir } from "./stages.ts";
 
 /** The text of the first `selector` in `tab` as the page shows it (CSS applied), not as the markup has it. */
 export function shownText(tab: Page, selector: string): Promise<string> {
@@ -11,28 +13,37 @@ export function shownText(tab: Page, selector: string): Promise<string> {
   return tab.locator(selector).first().innerText();
 }
 
+/** The pages the stages serve, and the status each comes with. */
+const STATUS = { "hello.html": 200, "404.html": 404 } as const;
+
 /**
- * Check that `tab` shows `file` of `stage` (its heading and paragraph, in
- * UTF-8) and that the response had `status`. The navigation itself is the
- * caller's, so that it can time it.
+ * Check a page as the reader gets it: `response` came with the file's status
+ * and brought `file` of `stage` byte for byte (a `Content-Length` counted in
+ * characters instead of bytes would cut the Russian text's page short, which
+ * a browser shows without complaint), and `tab` shows it decoded as UTF-8,
+ * heading and paragraph as written. The navigation is the caller's, so that
+ * it can time it. Returns the status.
  */
-export async function expectPage(tab: Page, stage: string, file: string): Promise<void> {
+export async function expectPage(
+  tab: Page,
+  response: Response | null | undefined,
+  stage: string,
+  file: keyof typeof STATUS,
+): Promise<number> {
+  if (!response) throw new Error(`${stage}: no response for ${file}`);
+  expect(response.status()).toBe(STATUS[file]);
+  const sent = readFileSync(join(stageDir(stage), file));
+  const received = await response.body();
+  expect(received.toString("utf8")).toBe(sent.toString("utf8"));
+  expect(received.length).toBe(sent.length);
   const { heading, paragraph } = pageText(stage, file);
   expect(await tab.evaluate(() => document.characterSet)).toBe("UTF-8");
   expect(await shownText(tab, "h1")).toBe(heading);
   expect(await shownText(tab, "p")).toBe(paragraph);
+  return response.status();
 }
 
-/** Open `url` in `tab` and check the page: `hello.html` with 200, or `404.html` with 404. */
-export async function expectServed(
-  tab: Page,
-  stage: string,
-  url: string,
-  file: "hello.html" | "404.html",
-): Promise<number> {
-  const response = await tab.goto(url, { timeout: 30_000 });
-  const status = response?.status() ?? 0;
-  expect(status).toBe(file === "hello.html" ? 200 : 404);
-  await expectPage(tab, stage, file);
-  return status;
+/** Open `url` in `tab` and check the page there (`expectPage`). Returns the status. */
+export async function expectServed(tab: Page, stage: string, url: string, file: keyof typeof STATUS): Promise<number> {
+  return expectPage(tab, await tab.goto(url, { timeout: 30_000 }), stage, file);
 }

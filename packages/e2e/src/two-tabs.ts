@@ -1,11 +1,13 @@
 // The slow-request lesson as a reader does it (07–09): `/sleep` in one tab,
 // then `/` in a second tab of the same window, and which one finishes when.
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Response } from "playwright-core";
 import { openWindow } from "./browser.ts";
 
 /** One tab's load: when its response came (ms after the first tab was opened), or why it failed. */
 export interface Load {
   readonly tab: Page;
+  /** The response, once the page has loaded. */
+  response(): Response | undefined;
   /** The response's status, once the page has loaded. */
   status(): number | undefined;
   /** Milliseconds from the start to the response's head, once the page has loaded. */
@@ -29,7 +31,7 @@ export async function sleepThenRoot(
   const start = Date.now(); // the browser's timings are wall-clock milliseconds too
   const load = async (path: string): Promise<Load> => {
     const tab = await window.newPage();
-    let status: number | undefined;
+    let loaded: Response | undefined;
     let respondedAt: number | undefined;
     const sent = tab.waitForEvent("request", { timeout: 30_000 });
     const done = tab.goto(`${url}${path}`, { timeout: 60_000 }).then(
@@ -39,12 +41,12 @@ export async function sleepThenRoot(
         // When the head came, by the browser's own network timing: comparable between tabs, unlike
         // the moments its events reach this process.
         const { startTime, responseStart } = response.request().timing();
-        [status, respondedAt] = [response.status(), startTime + responseStart - start];
+        [loaded, respondedAt] = [response, startTime + responseStart - start];
       },
       () => undefined, // a navigation abandoned when the window closes; the checks look at `status()`
     );
     await sent;
-    return { tab, status: () => status, respondedAt: () => respondedAt, done };
+    return { tab, response: () => loaded, status: () => loaded?.status(), respondedAt: () => respondedAt, done };
   };
   const slow = await load("/sleep");
   await new Promise((resolve) => setTimeout(resolve, gapMs));

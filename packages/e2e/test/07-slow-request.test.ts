@@ -20,8 +20,8 @@ describeInBrowser("07-slow-request in Chromium", () => {
     const { slow, fast } = tabs;
     await Promise.all([slow.done, fast.done]);
     expect([slow.status(), fast.status()]).toEqual([200, 200]);
-    await expectPage(slow.tab, "07-slow-request", "hello.html");
-    await expectPage(fast.tab, "07-slow-request", "hello.html");
+    await expectPage(slow.tab, slow.response(), "07-slow-request", "hello.html");
+    await expectPage(fast.tab, fast.response(), "07-slow-request", "hello.html");
     const [slowAt = 0, fastAt = 0] = [slow.respondedAt(), fast.respondedAt()];
     // / was sent GAP_MS after /sleep, well within the sleep, yet it was answered only after the whole
     // sleep, and not before /sleep (the two answers can come within the same millisecond).

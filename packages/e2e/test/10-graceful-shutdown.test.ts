@@ -21,8 +21,7 @@ describeInBrowser("10-graceful-shutdown in Chromium", () => {
     const exit = stage.exited.then((exited) => ({ ...exited, at: since(start) }));
     const response = await tab.goto(`${stage.url}/`, { timeout: 30_000 });
     const loadedAt = since(start);
-    expect(response?.status()).toBe(200);
-    await expectPage(tab, NAME, "hello.html");
+    await expectPage(tab, response, NAME, "hello.html");
     const hello = await snap(tab);
     // Bounded: a spare connection that never sends a byte is closed 0.3 s into the shutdown.
     const { code, at: exitedAt } = await within(exit, 30_000, "the stage's exit after the page");
@@ -31,11 +30,13 @@ describeInBrowser("10-graceful-shutdown in Chromium", () => {
     expect(printed).toMatch(/^Shutting down\.$/m);
     for (let id = 0; id < 4; id++)
       expect(printed).toMatch(new RegExp(`^Worker ${id} disconnected; shutting down\\.$`, "m"));
+    // TAKE=2: the browser's first two connections (the page, and its icon), a worker's job each.
     const jobs = printed.match(/got a job; executing\.$/gm)?.length ?? 0;
+    expect(jobs).toBe(2);
     const refused = await expectErrorPage(tab, `${stage.url}/`, errorCodes("10-graceful-shutdown"));
     seen(
       NAME,
-      `TAKE=2: page at ${loadedAt} ms; ${jobs} job(s) for the browser's 2 connections; exit 0 at ${exitedAt} ms; ` +
+      `TAKE=2: page at ${loadedAt} ms; ${jobs} jobs, one per connection taken; exit 0 at ${exitedAt} ms; ` +
         `a reload then showed ${refused}`,
     );
     await savePicture(browser(), NAME, [
