@@ -15,7 +15,7 @@ export const CHROMIUM = findChromium();
 export const describeInBrowser = CHROMIUM ? describe : describe.skip;
 
 /** The size of one browser window in the tests and in the pictures, in CSS pixels. */
-export const VIEWPORT = { width: 560, height: 280 };
+export const VIEWPORT = { width: 560, height: 400 }; // tall enough for the code under an error page
 
 /**
  * Launch Chromium before the file's tests and close it after them (also

@@ -80,8 +80,9 @@ export async function savePicture(
       figure { margin: 0; }
       figcaption { margin-bottom: 4px; color: #333; }
       img, pre { display: block; border: 1px solid #999; }
-      pre { margin: 0; padding: 8px; width: 540px; height: 264px; overflow: hidden; box-sizing: content-box;
-            background: #1e1e1e; color: #ddd; font: 11px/1.35 monospace; white-space: pre-wrap; }
+      pre { margin: 0; padding: 8px; width: 540px; min-height: 384px; max-height: 640px; overflow: hidden;
+            background: #1e1e1e; color: #ddd; font: 11px/1.35 monospace; white-space: pre-wrap;
+            overflow-wrap: anywhere; }
     </style>${complete.map(panelHtml).join("")}`);
     const path = join(ROOT, picturePath(name));
     mkdirSync(dirname(path), { recursive: true });
