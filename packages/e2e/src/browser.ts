@@ -5,14 +5,14 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect } from "vitest";
-import { findChromium, launch } from "./chromium.ts";
+import { launch, locateChromium } from "./chromium.ts";
 import { SEEN_FILE } from "./seen-file.ts";
 
-/** The Chromium the tests drive, or `undefined`: then they are skipped (see global-setup.ts). */
-export const CHROMIUM = findChromium();
+/** The Chromium the tests drive, the reason they fail, or the line that says they are skipped. */
+const LOCATED = locateChromium();
 
-/** `describe`, or `describe.skip` on a machine without Chromium. */
-export const describeInBrowser = CHROMIUM ? describe : describe.skip;
+/** `describe`, or `describe.skip` on a machine without Chromium where none is required. */
+export const describeInBrowser = "skip" in LOCATED ? describe.skip : describe;
 
 /** The size of one browser window in the tests and in the pictures, in CSS pixels. */
 export const VIEWPORT = { width: 560, height: 400 }; // tall enough for the code under an error page
@@ -20,17 +20,19 @@ export const VIEWPORT = { width: 560, height: 400 }; // tall enough for the code
 /**
  * Launch Chromium before the file's tests and close it after them (also
  * when a test failed). Returns a getter, since the browser exists only once
- * launched.
+ * launched; where the tests must fail (see `locateChromium`), the getter
+ * throws the reason, so each test fails with it.
  */
 export function useBrowser(): () => Browser {
   let browser: Browser | undefined;
   beforeAll(async () => {
-    if (CHROMIUM) browser = await launch(CHROMIUM);
+    if ("path" in LOCATED) browser = await launch(LOCATED.path);
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
   });
   return () => {
+    if ("error" in LOCATED) throw new Error(LOCATED.error); // each test fails, with that line
     if (!browser) throw new Error("the browser is not running");
     return browser;
   };

@@ -60,6 +60,29 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env, platform = pr
   return executable(downloaded) ? downloaded : undefined;
 }
 
+/** Where the browser tests stand on this machine: a Chromium to drive, a reason they must fail, or neither (skip). */
+export type Located = { readonly path: string } | { readonly error: string } | { readonly skip: string };
+
+/**
+ * `findChromium`, decided: without a browser the tests are skipped, unless
+ * the run needs one (`E2E_REQUIRE_BROWSER=1` in CI, `E2E_SCREENSHOTS=1` in
+ * `pnpm screenshots`): then, as for a bad CHROMIUM_PATH, they fail, each
+ * with the one line that says why.
+ */
+export function locateChromium(env: NodeJS.ProcessEnv = process.env): Located {
+  let path: string | undefined;
+  try {
+    path = findChromium(env);
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+  if (path) return { path };
+  if (env.E2E_REQUIRE_BROWSER === "1" || env.E2E_SCREENSHOTS === "1") {
+    return { error: `no Chromium found, and this run needs one. ${HOW_TO_INSTALL}` };
+  }
+  return { skip: HOW_TO_ENABLE };
+}
+
 /**
  * Chromium's switches for a machine with no internet: without the
  * background-networking ones, Chromium keeps trying to reach its own services

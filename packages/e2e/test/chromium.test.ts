@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { chromium } from "playwright-core";
-import { findChromium } from "../src/chromium.ts";
+import { HOW_TO_ENABLE, findChromium, locateChromium } from "../src/chromium.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "e2e-chromium-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,5 +37,29 @@ describe("findChromium", () => {
   it("without one anywhere, returns nothing (or Playwright's own download, where it was installed)", () => {
     const found = findChromium({ PATH: join(dir, "nothing-here") });
     expect([undefined, chromium.executablePath()]).toContain(found);
+  });
+});
+
+describe("locateChromium", () => {
+  const nowhere = { PATH: join(dir, "nothing-here") };
+  const downloaded = (): boolean => findChromium(nowhere) !== undefined; // Playwright's own, if installed
+
+  it.skipIf(downloaded())("without a browser, skips with the line that says how to enable the tests", () => {
+    expect(locateChromium(nowhere)).toEqual({ skip: HOW_TO_ENABLE });
+  });
+
+  it.skipIf(downloaded())("without a browser where one is required (CI, pnpm screenshots), fails saying why", () => {
+    for (const flag of ["E2E_REQUIRE_BROWSER", "E2E_SCREENSHOTS"]) {
+      const located = locateChromium({ ...nowhere, [flag]: "1" });
+      expect(located).toEqual({
+        error: expect.stringMatching(/^no Chromium found, and this run needs one\. Install one/),
+      });
+    }
+  });
+
+  it("with a bad CHROMIUM_PATH, fails naming it", () => {
+    expect(locateChromium({ CHROMIUM_PATH: join(dir, "missing") })).toEqual({
+      error: `CHROMIUM_PATH=${join(dir, "missing")}: not an executable file`,
+    });
   });
 });

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { HOW_TO_ENABLE, HOW_TO_INSTALL, findChromium, launch } from "../src/chromium.ts";
+import { launch, locateChromium } from "../src/chromium.ts";
 import { SEEN_FILE } from "../src/seen-file.ts";
 import { TAKING_PICTURES } from "../src/pictures.ts";
 
@@ -22,14 +22,15 @@ function checkNoPicturesWritten(since: number): void {
 export default async function setup(): Promise<() => void> {
   const started = Date.now();
   rmSync(SEEN_FILE, { force: true });
-  const path = findChromium();
-  if (!path) {
-    // CI (.ci/run) and `pnpm screenshots` need the browser: there, no browser is a failure, not a skip.
-    const required = process.env.E2E_REQUIRE_BROWSER === "1" || TAKING_PICTURES;
-    if (required) throw new Error(`no Chromium found, and this run needs one. ${HOW_TO_INSTALL}`);
-    console.log(HOW_TO_ENABLE);
+  const located = locateChromium();
+  if (!("path" in located)) {
+    // Skipped (no browser here) or failing (one is needed): said in one line here, and again by each
+    // failing test.
+    if ("error" in located) console.error(`browser tests: ${located.error}`);
+    else console.log(located.skip);
     return () => checkNoPicturesWritten(started);
   }
+  const { path } = located;
   const browser = await launch(path);
   const version = browser.version();
   await browser.close();
