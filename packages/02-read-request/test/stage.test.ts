@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { describeBookClaims, describeRobustness, exchange, useStage, type RunningStage } from "testkit";
+import { connect, describeBookClaims, describeRobustness, exchange, useStage, type RunningStage } from "testkit";
 
 const stage = useStage(import.meta.url);
 
@@ -44,6 +44,14 @@ it("prints bytes that are not UTF-8 as replacement characters and keeps running"
   const printed = await sendAndRead(raw, `GET /${id}/caf\uFFFD\uFFFD HTTP/1.1`);
   expect(printed).toEqual([`GET /${id}/caf\uFFFD\uFFFD HTTP/1.1`]);
   expect(stage().running()).toBe(true);
+});
+
+it("prints `Request: []` for a connection closed without sending anything, as a browser's spare one", async () => {
+  const empty = (out: string): number => printedRequests(out).filter((r) => r.length === 0).length;
+  const before = empty(stage().stdout());
+  const socket = await connect(stage().port);
+  socket.end();
+  await stage().waitUntil((out) => empty(out) > before);
 });
 
 it("sends nothing back", async () => {
