@@ -16,8 +16,11 @@ export interface RunningStage {
   running(): boolean;
   /** Wait until stdout matches `pattern` (or reject with what was printed). */
   waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  /** Wait until `holds(stdout)` is true (or reject with what was printed). */
-  waitUntil(holds: (stdout: string) => boolean, timeoutMs?: number): Promise<void>;
+  /**
+   * Wait until `holds(stdout)` is true (or reject with what was printed,
+   * naming `what` was awaited: "no <what> on stdout within … ms").
+   */
+  waitUntil(holds: (stdout: string) => boolean, timeoutMs?: number, what?: string): Promise<void>;
   /** The exit code and signal, once the process has exited. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Peak resident memory of the process so far, in bytes. Needs /proc: see `HAS_PROC`. */
@@ -103,11 +106,7 @@ export function watchOutput(child: ChildProcess): WatchedOutput {
     });
   });
 
-  const waitUntil = (
-    holds: (stdout: string) => boolean,
-    timeoutMs = 10_000,
-    what = "the expected output",
-  ): Promise<void> =>
+  const waitUntil = (holds: (stdout: string) => boolean, timeoutMs = 10_000, what = "expected output"): Promise<void> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
         if (holds(out)) {
@@ -164,7 +163,7 @@ export async function startStage(
     stderr,
     running,
     waitForStdout,
-    waitUntil: (holds, timeoutMs) => waitUntil(holds, timeoutMs),
+    waitUntil,
     exited,
     peakMemory: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
