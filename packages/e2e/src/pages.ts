@@ -31,11 +31,13 @@ export async function expectPage(
   file: keyof typeof STATUS,
 ): Promise<number> {
   if (!response) throw new Error(`${stage}: no response for ${file}`);
-  expect(response.status()).toBe(STATUS[file]);
+  expect(response.status(), `the status of ${response.url()}`).toBe(STATUS[file]);
   const sent = readFileSync(join(stageDir(stage), file));
   const received = await response.body();
-  expect(received.toString("utf8")).toBe(sent.toString("utf8"));
-  expect(received.length).toBe(sent.length);
+  expect(received.toString("utf8"), `the page at ${response.url()}: ${file}, byte for byte`).toBe(
+    sent.toString("utf8"),
+  );
+  expect(received.length, `the bytes of ${response.url()}`).toBe(sent.length);
   const { heading, paragraph } = pageText(stage, file);
   expect(await tab.evaluate(() => document.characterSet)).toBe("UTF-8");
   expect(await shownText(tab, "h1")).toBe(heading);
@@ -45,5 +47,13 @@ export async function expectPage(
 
 /** Open `url` in `tab` and check the page there (`expectPage`). Returns the status. */
 export async function expectServed(tab: Page, stage: string, url: string, file: keyof typeof STATUS): Promise<number> {
-  return expectPage(tab, await tab.goto(url, { timeout: 30_000 }), stage, file);
+  const response = await tab.goto(url, { timeout: 30_000 }).catch((error: unknown) => {
+    // A page that never finishes loading: the browser waits for bytes the response promised.
+    if (!String(error).includes("Timeout")) throw error;
+    throw new Error(
+      `${url} did not finish loading within 30 s: does Content-Length count the bytes sent, ` +
+        "and does the server close the connection after the response?",
+    );
+  });
+  return expectPage(tab, response, stage, file);
 }

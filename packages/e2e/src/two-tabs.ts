@@ -12,6 +12,8 @@ export interface Load {
   status(): number | undefined;
   /** Milliseconds from the start to the response's head, once the page has loaded. */
   respondedAt(): number | undefined;
+  /** Milliseconds from sending the request to the response's head, once the page has loaded. */
+  waited(): number | undefined;
   /** Settles when the navigation ends, either way; never rejects. */
   readonly done: Promise<void>;
 }
@@ -33,6 +35,7 @@ export async function sleepThenRoot(
     const tab = await window.newPage();
     let loaded: Response | undefined;
     let respondedAt: number | undefined;
+    let waited: number | undefined;
     const sent = tab.waitForEvent("request", { timeout: 30_000 });
     const done = tab.goto(`${url}${path}`, { timeout: 60_000 }).then(
       async (response) => {
@@ -41,12 +44,19 @@ export async function sleepThenRoot(
         // When the head came, by the browser's own network timing: comparable between tabs, unlike
         // the moments its events reach this process.
         const { startTime, responseStart } = response.request().timing();
-        [loaded, respondedAt] = [response, startTime + responseStart - start];
+        [loaded, respondedAt, waited] = [response, startTime + responseStart - start, responseStart];
       },
       () => undefined, // a navigation abandoned when the window closes; the checks look at `status()`
     );
     await sent;
-    return { tab, response: () => loaded, status: () => loaded?.status(), respondedAt: () => respondedAt, done };
+    return {
+      tab,
+      response: () => loaded,
+      status: () => loaded?.status(),
+      respondedAt: () => respondedAt,
+      waited: () => waited,
+      done,
+    };
   };
   const slow = await load("/sleep");
   await new Promise((resolve) => setTimeout(resolve, gapMs));

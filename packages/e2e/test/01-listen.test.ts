@@ -22,14 +22,14 @@ describeInBrowser("01-listen in Chromium", () => {
       const before = established(stage.stdout());
       codes.push(await expectErrorPage(tab, `${stage.url}/`, errorCodes("01-listen")));
       // The line comes from the stage's process, which may print it after the browser gave up.
-      await stage.waitUntil((stdout) => established(stdout) > before);
+      await stage.waitUntil((stdout) => established(stdout) > before, 10_000, "`Connection established!` line");
       counts.push((await settled(() => established(stage.stdout()))) - before);
     }
     expect(await shownText(tab, "body")).toContain(codes[1]); // the code, on the error page
     // While its error page is open, Chromium tries the address again on its own, without a reload.
     const shown = established(stage.stdout());
     const waiting = performance.now();
-    await stage.waitUntil((stdout) => established(stdout) > shown, 15_000);
+    await stage.waitUntil((stdout) => established(stdout) > shown, 15_000, "further `Connection established!` line");
     seen(
       "01-listen",
       `error page ${codes.join(", then ")}; Connection established! × ${counts.join(", then × ")} ` +

@@ -26,7 +26,7 @@ describeInBrowser("02-read-request in Chromium", () => {
     const requests = heads(printed);
     // While its error page is open, Chromium sends the request again on its own.
     const waiting = performance.now();
-    await stage.waitUntil((stdout) => heads(stdout) > requests, 15_000);
+    await stage.waitUntil((stdout) => heads(stdout) > requests, 15_000, "request sent again by the error page");
     seen(
       "02-read-request",
       `error page ${code}; ${requests} request head(s) printed by then, each with the browser's headers; ` +

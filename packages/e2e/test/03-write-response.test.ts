@@ -12,9 +12,13 @@ describeInBrowser("03-write-response in Chromium", () => {
     await using stage = await runStage("03-write-response");
     await using tab = await openTab(browser());
     const response = await tab.goto(`${stage.url}/`, { timeout: 30_000 });
-    expect(response?.status()).toBe(200);
-    expect(await response?.body()).toHaveLength(0);
-    expect(await tab.evaluate(() => [document.title, document.body.innerHTML])).toEqual(["", ""]);
+    expect(response?.status(), "the status").toBe(200);
+    expect((await response?.body())?.toString("utf8"), "the body: the book's response has none").toBe("");
+    expect(await tab.evaluate(() => [document.title, document.body.innerHTML]), "the title and body shown").toEqual([
+      "",
+      "",
+    ]);
+    expect(stage.stdout(), "the stage's terminal: nothing but the address").toBe(`Listening on ${stage.url}\n`);
     seen("03-write-response", `status ${response?.status()}, an empty page (no title, empty body)`);
     await savePicture(browser(), "03-write-response", [
       {

@@ -1,6 +1,6 @@
 // 04–06 in a browser: the Hello! page, its Russian words rendered as
 // written; from 05 on, the Oops! page for any other path.
-import { it } from "vitest";
+import { expect, it } from "vitest";
 import { describeInBrowser, openTab, seen, useBrowser } from "../src/browser.ts";
 import { expectServed } from "../src/pages.ts";
 import { savePicture, snap } from "../src/pictures.ts";
@@ -18,6 +18,7 @@ describeInBrowser("the pages of 04–06 in Chromium", () => {
       await using tab = await openTab(browser());
       const status = await expectServed(tab, name, `${stage.url}/`, "hello.html");
       seen(name, `/ → ${status}, "${pageText(name, "hello.html").paragraph}" rendered as written`);
+      expect(stage.stdout(), "the stage's terminal: nothing but the address").toBe(`Listening on ${stage.url}\n`);
       const hello = await snap(tab);
       if (name === "04-return-html") {
         await savePicture(browser(), name, [{ caption: caption(stage.port, "/"), png: hello }]);

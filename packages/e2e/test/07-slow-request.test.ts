@@ -19,15 +19,19 @@ describeInBrowser("07-slow-request in Chromium", () => {
     await using tabs = await sleepThenRoot(browser(), stage.url, GAP_MS);
     const { slow, fast } = tabs;
     await Promise.all([slow.done, fast.done]);
-    expect([slow.status(), fast.status()]).toEqual([200, 200]);
+    expect([slow.status(), fast.status()], "the statuses of /sleep and /").toEqual([200, 200]);
     await expectPage(slow.tab, slow.response(), "07-slow-request", "hello.html");
     await expectPage(fast.tab, fast.response(), "07-slow-request", "hello.html");
     const [slowAt = 0, fastAt = 0] = [slow.respondedAt(), fast.respondedAt()];
     // / was sent GAP_MS after /sleep, well within the sleep, yet it was answered only after the whole
     // sleep, and not before /sleep (the two answers can come within the same millisecond).
-    expect(slowAt).toBeGreaterThanOrEqual(SLEEP_MS);
-    expect(fastAt).toBeGreaterThanOrEqual(SLEEP_MS);
-    expect(fastAt).toBeGreaterThanOrEqual(slowAt);
+    expect(slowAt, `/sleep should take the whole SLEEP_MS=${SLEEP_MS}`).toBeGreaterThanOrEqual(SLEEP_MS);
+    expect(fastAt, "/ was answered during /sleep's sleep: the sleep did not hold up the server").toBeGreaterThanOrEqual(
+      SLEEP_MS,
+    );
+    expect(fastAt, "/ was answered before /sleep").toBeGreaterThanOrEqual(slowAt);
+    // What the reader sees in the terminal: nothing but the address.
+    expect(stage.stdout(), "the stage's terminal").toBe(`Listening on ${stage.url}\n`);
     seen(
       "07-slow-request",
       `SLEEP_MS=${SLEEP_MS}: /sleep answered at ${Math.round(slowAt)} ms; / sent ~${GAP_MS} ms later, answered at ${Math.round(fastAt)} ms, after /sleep`,

@@ -25,7 +25,7 @@ describeInBrowser("10-graceful-shutdown in Chromium", () => {
     const hello = await snap(tab);
     // Bounded: a spare connection that never sends a byte is closed 0.3 s into the shutdown.
     const { code, at: exitedAt } = await within(exit, 30_000, "the stage's exit after the page");
-    expect(code).toBe(0);
+    expect(code, "the stage's exit code").toBe(0);
     const printed = stage.stdout();
     expect(printed).toMatch(/^Shutting down\.$/m);
     for (let id = 0; id < 4; id++)
